@@ -7,6 +7,8 @@ import exchange.common.book.SortedArrayOrderBook;
 final class Market {
     final MarketSpec spec;
     final String symbol;
+    /** Creation order; depth events of one command are emitted in this order. */
+    final int index;
     final Asset base;
     final Asset quote;
     /** Quote units per (1 tick * 1 step): quoteUnits = priceTicks * qtySteps * this. */
@@ -26,8 +28,10 @@ final class Market {
     long[] changedAsks = new long[16];
     int changedAskCount;
 
-    Market(MarketSpec spec, Asset base, Asset quote, long quotePerTickStep, long basePerStep, long minQuantity) {
+    Market(MarketSpec spec, int index, Asset base, Asset quote, long quotePerTickStep, long basePerStep,
+            long minQuantity) {
         this.spec = spec;
+        this.index = index;
         this.symbol = spec.symbol();
         this.base = base;
         this.quote = quote;

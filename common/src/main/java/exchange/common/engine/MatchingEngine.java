@@ -729,7 +729,7 @@ public final class MatchingEngine {
             }
             long quotePerTickStep = scaled / baseScale;
             long minQuantity = FixedPoint.parseGrid(spec.minQuantity(), base.decimals(), stepBaseUnits);
-            return new Market(spec, base, quote, quotePerTickStep, stepBaseUnits, minQuantity);
+            return new Market(spec, markets.size(), base, quote, quotePerTickStep, stepBaseUnits, minQuantity);
         } catch (AmountException | ArithmeticException e) {
             return null;
         }
@@ -779,6 +779,10 @@ public final class MatchingEngine {
     }
 
     private void flushDepth() {
+        if (dirtyCount > 1) {
+            // Several markets only on cancel-all: publish in market creation order, independent of touch order.
+            Arrays.sort(dirtyMarkets, 0, dirtyCount, (a, b) -> Integer.compare(a.index, b.index));
+        }
         for (int i = 0; i < dirtyCount; i++) {
             Market m = dirtyMarkets[i];
             dirtyMarkets[i] = null;

@@ -672,7 +672,7 @@ class MatchingEngineTests {
             assertThat(all).filteredOn(e -> e instanceof EngineEvent.OrderCancelled)
                     .extracting(e -> ((EngineEvent.OrderCancelled) e).order().orderId()).containsExactly(4L, 5L);
             assertThat(all).filteredOn(e -> e instanceof EngineEvent.DepthChanged)
-                    .extracting(e -> ((EngineEvent.DepthChanged) e).symbol()).containsExactly("BTC_USDC", SYMBOL);
+                    .extracting(e -> ((EngineEvent.DepthChanged) e).symbol()).containsExactly(SYMBOL, "BTC_USDC");
             assertThat(s.book()).containsExactly("BID 99.00 1.00 #3 a1");
 
             assertThat(s.run(new Command.CancelAll(s.next(), s.ts(), BOB, null))).isEmpty();
