@@ -34,7 +34,11 @@ public sealed interface EngineEvent {
             implements EngineEvent {
     }
 
-    /** The command was refused; nothing else changed. */
+    /**
+     * The command was refused; nothing else changed.
+     *
+     * @param accountId the command's account, or -1 for asset and market administration
+     */
     record Rejected(long sequence, long commandId, long timestamp, long accountId, RejectReason reason)
             implements EngineEvent {
     }
@@ -81,6 +85,16 @@ public sealed interface EngineEvent {
      */
     record DepthChanged(long sequence, long commandId, long timestamp, String symbol, long updateId,
             List<Level> bids, List<Level> asks) implements EngineEvent {
+
+        /** @return Backpack's {@code U}: equal to {@link #updateId()}, one event per update id */
+        public long firstUpdateId() {
+            return updateId;
+        }
+
+        /** @return Backpack's {@code u}: equal to {@link #updateId()} */
+        public long lastUpdateId() {
+            return updateId;
+        }
     }
 
     /**

@@ -186,7 +186,6 @@ public final class MatchingEngine {
         return out;
     }
 
-    // ---------------------------------------------------------------- orders
 
     private void place(Command.PlaceOrder p) {
         long accountId = p.accountId();
@@ -605,7 +604,6 @@ public final class MatchingEngine {
         pool[pooled++] = o;
     }
 
-    // ---------------------------------------------------------------- balances
 
     private void deposit(Command.Deposit d) {
         Asset asset = d.asset() == null ? null : assetsByName.get(d.asset());
@@ -666,7 +664,6 @@ public final class MatchingEngine {
         listener.rejected(nextSequence++, accountId, reason);
     }
 
-    // ---------------------------------------------------------------- administration
 
     private void createAsset(Command.CreateAsset c) {
         if (c.asset() == null || !NAME.matcher(c.asset()).matches() || assetsByName.containsKey(c.asset())
@@ -745,7 +742,6 @@ public final class MatchingEngine {
         listener.marketStatusChanged(nextSequence++, m.symbol, m.status);
     }
 
-    // ---------------------------------------------------------------- depth
 
     private void markDepth(Market m, Side side, long price) {
         if (!m.depthDirty) {

@@ -10,6 +10,24 @@ import exchange.common.book.TimeInForce;
 /**
  * Immutable copy of an order's state: Backpack's order object in engine units (ticks, steps, asset
  * units), plus the funds still locked. Used in events and in {@link EngineState}.
+ *
+ * @param orderId engine order id (from 1)
+ * @param accountId owner
+ * @param clientId 0..4294967295, or -1 if none
+ * @param symbol market
+ * @param side Bid or Ask
+ * @param type Limit or Market
+ * @param timeInForce as given (for market orders GTC behaves as IOC)
+ * @param postOnly whether the order may only make
+ * @param selfTradePrevention the order's STP mode
+ * @param price limit price in ticks, 0 for market orders
+ * @param quantity ordered steps, 0 for orders sized by quote
+ * @param quoteQuantity ordered quote units, 0 unless sized by quote
+ * @param executedQuantity executed steps
+ * @param executedQuoteQuantity executed quote units
+ * @param locked funds still locked (quote units for bids, base units for asks); 0 once final
+ * @param status status after the event
+ * @param createdAt timestamp of the placing command, epoch microseconds
  */
 public record OrderSnapshot(long orderId, long accountId, long clientId, String symbol, Side side, OrderType type,
         TimeInForce timeInForce, boolean postOnly, SelfTradePrevention selfTradePrevention, long price,

@@ -221,6 +221,7 @@ final class ReferenceEngine {
             m.baseDecimals = bd;
             m.quoteDecimals = qd;
             m.quotePerTickStep = tick.multiply(step).movePointRight(qd).longValueExact();
+            // throws unless the tick is exact in quote decimals
             tick.movePointRight(qd).longValueExact();
             m.basePerStep = step.movePointRight(bd).longValueExact();
             m.minQuantity = min.divide(step).longValueExact();
