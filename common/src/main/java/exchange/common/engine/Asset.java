@@ -1,0 +1,5 @@
+package exchange.common.engine;
+
+/** Engine-internal asset handle. */
+record Asset(String name, int decimals, int index) {
+}
