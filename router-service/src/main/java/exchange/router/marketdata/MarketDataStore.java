@@ -1,0 +1,158 @@
+package exchange.router.marketdata;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Market data computed from PostgreSQL, the source of truth: the answer when Redis has nothing (or is down),
+ * and the only source for trade history and K-lines. Every query is served by an index of V2 (named at each
+ * query).
+ */
+@Component
+class MarketDataStore {
+
+    private static final String OPEN = "status IN ('New', 'PartiallyFilled')";
+
+    private final JdbcClient jdbc;
+    private final MarketRepository markets;
+    private final TransactionTemplate snapshot;
+
+    MarketDataStore(JdbcClient jdbc, MarketRepository markets, PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.markets = markets;
+        this.snapshot = new TransactionTemplate(transactions);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.snapshot.setReadOnly(true);
+    }
+
+    boolean marketExists(String symbol) {
+        return markets.existsById(symbol);
+    }
+
+    record Level(BigDecimal price, BigDecimal quantity) {
+    }
+
+    record DepthHeader(long depthUpdateId, long micros) {
+    }
+
+    /**
+     * The book of {@code symbol} aggregated from its open orders, {@code limit} levels per side, or empty for
+     * an unknown market. Levels and {@code market.depth_update_id} are read in one repeatable-read snapshot:
+     * the leader commits both in one transaction, so the snapshot pairs a book with exactly its update id.
+     * Index: {@code orders_open_book_idx}.
+     */
+    Optional<DepthResponse> depth(String symbol, int limit) {
+        return snapshot.execute(status -> {
+            Optional<DepthHeader> header = jdbc.sql("""
+                    SELECT depth_update_id, (extract(epoch FROM now()) * 1000000)::bigint AS micros
+                    FROM market WHERE symbol = ?""").param(symbol).query(DepthHeader.class).optional();
+            if (header.isEmpty()) {
+                return Optional.empty();
+            }
+            List<List<String>> asks = levels(symbol, "Ask", "ASC", limit);
+            List<List<String>> bids = levels(symbol, "Bid", "DESC", limit).reversed();
+            return Optional.of(new DepthResponse(asks, bids, Long.toString(header.get().depthUpdateId()),
+                    header.get().micros()));
+        });
+    }
+
+    private List<List<String>> levels(String symbol, String side, String order, int limit) {
+        return jdbc.sql("SELECT price, sum(quantity - executed_quantity) AS quantity FROM orders "
+                        + "WHERE symbol = :symbol AND side = :side AND " + OPEN + " "
+                        + "GROUP BY price HAVING sum(quantity - executed_quantity) > 0 "
+                        + "ORDER BY price " + order + " LIMIT :limit")
+                .param("symbol", symbol).param("side", side).param("limit", limit)
+                .query(Level.class).stream()
+                .map(level -> List.of(WireFormat.decimal(level.price()), WireFormat.decimal(level.quantity())))
+                .toList();
+    }
+
+    record TickerRow(long trades, BigDecimal firstPrice, BigDecimal lastPrice, BigDecimal high, BigDecimal low,
+            BigDecimal volume, BigDecimal quoteVolume) {
+    }
+
+    /**
+     * The ticker of {@code symbol} over the trades since {@code since}. Indexes: {@code trade_symbol_time_idx}
+     * for the window, {@code trade_symbol_id_idx} for the last price.
+     */
+    TickerResponse ticker(String symbol, Instant since) {
+        TickerRow row = jdbc.sql("""
+                SELECT count(*) AS trades,
+                       (SELECT price FROM trade WHERE symbol = :symbol AND created_at >= :since
+                        ORDER BY created_at, id LIMIT 1) AS first_price,
+                       (SELECT price FROM trade WHERE symbol = :symbol ORDER BY id DESC LIMIT 1) AS last_price,
+                       max(price) AS high, min(price) AS low,
+                       sum(quantity) AS volume, sum(quote_quantity) AS quote_volume
+                FROM trade WHERE symbol = :symbol AND created_at >= :since""")
+                .param("symbol", symbol).param("since", utc(since))
+                .query(TickerRow.class).single();
+        return TickerResponse.of(symbol, row.trades(), row.firstPrice(), row.lastPrice(), row.high(), row.low(),
+                row.volume(), row.quoteVolume());
+    }
+
+    record TradeRow(long id, BigDecimal price, BigDecimal quantity, BigDecimal quoteQuantity, String takerSide,
+            Instant createdAt) {
+
+        TradeResponse toResponse() {
+            return new TradeResponse(id, WireFormat.decimal(price), WireFormat.decimal(quantity),
+                    WireFormat.decimal(quoteQuantity), createdAt.toEpochMilli(), "Ask".equals(takerSide));
+        }
+    }
+
+    /** Trades of {@code symbol}, newest first. Index: {@code trade_symbol_id_idx}. */
+    List<TradeResponse> trades(String symbol, int limit, long offset) {
+        return jdbc.sql("""
+                SELECT id, price, quantity, quote_quantity, taker_side, created_at FROM trade
+                WHERE symbol = :symbol ORDER BY id DESC LIMIT :limit OFFSET :offset""")
+                .param("symbol", symbol).param("limit", limit).param("offset", offset)
+                .query(TradeRow.class).stream().map(TradeRow::toResponse).toList();
+    }
+
+    record KlineRow(Instant start, BigDecimal open, BigDecimal high, BigDecimal low, BigDecimal close,
+            BigDecimal volume, BigDecimal quoteVolume, long trades) {
+    }
+
+    /**
+     * Candles of the trades in {@code [from, to)}, oldest first, empty candles omitted. Open and close are the
+     * first and last trade by id (the engine's order). Index: {@code trade_symbol_time_idx}; open and close
+     * are primary-key lookups.
+     */
+    List<KlineResponse> klines(String symbol, KlineInterval interval, Instant from, Instant to) {
+        List<KlineRow> rows = jdbc.sql("WITH bucket AS ("
+                        + " SELECT " + interval.bucketSql() + " AS start, min(id) AS first_id, max(id) AS last_id,"
+                        + " max(price) AS high, min(price) AS low, sum(quantity) AS volume,"
+                        + " sum(quote_quantity) AS quote_volume, count(*) AS trades"
+                        + " FROM trade WHERE symbol = :symbol AND created_at >= :from AND created_at < :to"
+                        + " GROUP BY 1)"
+                        + " SELECT b.start, o.price AS open, b.high, b.low, c.price AS close, b.volume,"
+                        + " b.quote_volume, b.trades"
+                        + " FROM bucket b JOIN trade o ON o.id = b.first_id JOIN trade c ON c.id = b.last_id"
+                        + " ORDER BY b.start")
+                .param("symbol", symbol).param("from", utc(from)).param("to", utc(to))
+                .query(KlineRow.class).list();
+        List<KlineResponse> klines = new ArrayList<>(rows.size());
+        for (KlineRow row : rows) {
+            klines.add(new KlineResponse(KlineResponse.time(row.start()),
+                    KlineResponse.time(interval.plus(row.start(), 1)),
+                    WireFormat.decimal(row.open()), WireFormat.decimal(row.high()), WireFormat.decimal(row.low()),
+                    WireFormat.decimal(row.close()), WireFormat.decimal(row.volume()),
+                    WireFormat.decimal(row.quoteVolume()), Long.toString(row.trades())));
+        }
+        return klines;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}
