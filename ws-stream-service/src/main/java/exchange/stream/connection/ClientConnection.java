@@ -1,0 +1,118 @@
+package exchange.stream.connection;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * One client's WebSocket: its outbound {@link Outbox}, its subscribed stream names, the account it authenticated
+ * as (private streams) and its liveness. Closing never blocks the caller: the close handshake runs on a virtual
+ * thread because a client that does not read can hold a Close frame for the whole send timeout.
+ */
+public final class ClientConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    private static final ByteBuffer PING_PAYLOAD = ByteBuffer.allocate(0);
+
+    private final WebSocketSession session;
+    private final jakarta.websocket.Session nativeSession;
+    private final Outbox outbox;
+    private final FrameRateLimiter rateLimiter;
+    private final ConnectionRegistry registry;
+    private final Set<String> streams = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile Long accountId;
+    private volatile long lastSeenNanos = System.nanoTime();
+    private volatile long lastPingNanos = System.nanoTime();
+
+    ClientConnection(WebSocketSession session, jakarta.websocket.Session nativeSession, int maxMessages,
+            long maxChars, int framesPerSecond, ConnectionRegistry registry) {
+        this.session = session;
+        this.nativeSession = nativeSession;
+        this.registry = registry;
+        this.rateLimiter = new FrameRateLimiter(framesPerSecond);
+        this.outbox = new Outbox(nativeSession.getAsyncRemote(), maxMessages, maxChars, registry.messagesOut(),
+                status -> terminate(status));
+    }
+
+    public String id() {
+        return session.getId();
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** The stream names this connection is subscribed to (the handler keeps it; thread-safe set). */
+    public Set<String> streams() {
+        return streams;
+    }
+
+    /** The account whose private streams this connection may read, or null before its first signed subscribe. */
+    public Long accountId() {
+        return accountId;
+    }
+
+    public void bindAccount(long account) {
+        this.accountId = account;
+    }
+
+    public boolean isClosing() {
+        return closing.get();
+    }
+
+    /** Records inbound traffic (any frame or pong) for the keep-alive check. */
+    public void seen() {
+        lastSeenNanos = System.nanoTime();
+    }
+
+    /** False when this frame exceeds the connection's inbound frame rate. */
+    public boolean tryAcquireFrame() {
+        return rateLimiter.tryAcquire(System.nanoTime());
+    }
+
+    long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    long lastPingNanos() {
+        return lastPingNanos;
+    }
+
+    /** Sends a ping on a virtual thread: a ping is a blocking control-frame write in Tomcat. */
+    void ping() {
+        lastPingNanos = System.nanoTime();
+        Thread.ofVirtual().name("ws-ping-" + id()).start(() -> {
+            try {
+                nativeSession.getBasicRemote().sendPing(PING_PAYLOAD.duplicate());
+            } catch (IOException | RuntimeException e) {
+                terminate(CloseCodes.SLOW_CONSUMER);
+            }
+        });
+    }
+
+    /** Closes with {@code status} once (later calls are ignored), without blocking the caller. */
+    public void terminate(CloseStatus status) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        outbox.close();
+        if (session.isOpen()) {
+            registry.dropped(this, status);
+        }
+        Thread.ofVirtual().name("ws-close-" + id()).start(() -> {
+            try {
+                session.close(status);
+            } catch (IOException | RuntimeException e) {
+                log.debug("Close of {} failed: {}", id(), e.toString());
+            }
+        });
+    }
+}

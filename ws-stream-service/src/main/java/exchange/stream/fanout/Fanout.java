@@ -1,0 +1,106 @@
+package exchange.stream.fanout;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import exchange.stream.connection.Outbox;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.TextMessage;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Topics and their subscribers. A Redis message is wrapped once in a {@link TextMessage} (its bytes unchanged:
+ * the publisher's envelope is exactly what clients receive) and that one object is offered to every subscriber's
+ * {@link Outbox}, which never blocks. The first subscriber of a topic subscribes the replica to its Redis channel
+ * (or starts the depth aggregation), the last one leaving undoes it.
+ */
+@Component
+public class Fanout {
+
+    private final RedisChannels redis;
+    private final DepthAggregator aggregator;
+    private final Map<String, Set<Outbox>> topics = new ConcurrentHashMap<>();
+    private final AtomicInteger subscriptions = new AtomicInteger();
+
+    Fanout(RedisChannels redis, DepthAggregator aggregator, MeterRegistry meters) {
+        this.redis = redis;
+        this.aggregator = aggregator;
+        redis.sink(this::onRedisMessage);
+        aggregator.sink(this::publish);
+        Gauge.builder("stream.subscriptions", subscriptions, AtomicInteger::get)
+                .description("Client subscriptions on this replica").register(meters);
+        Gauge.builder("stream.topics", topics, Map::size)
+                .description("Topics with at least one subscriber").register(meters);
+    }
+
+    /** Adds {@code outbox} to the route's topic; idempotent. */
+    public void subscribe(Route route, Outbox outbox) {
+        synchronized (topics) {
+            Set<Outbox> subscribers = topics.get(route.key());
+            boolean first = subscribers == null;
+            if (first) {
+                subscribers = ConcurrentHashMap.newKeySet();
+                topics.put(route.key(), subscribers);
+            }
+            if (!subscribers.add(outbox)) {
+                return;
+            }
+            subscriptions.incrementAndGet();
+            if (first) {
+                if (route.window() == null) {
+                    redis.acquire(route.channel());
+                } else {
+                    aggregator.start(route);
+                    redis.acquire(route.channel());
+                }
+            }
+        }
+    }
+
+    /** Removes {@code outbox} from the route's topic; idempotent. */
+    public void unsubscribe(Route route, Outbox outbox) {
+        synchronized (topics) {
+            Set<Outbox> subscribers = topics.get(route.key());
+            if (subscribers == null || !subscribers.remove(outbox)) {
+                return;
+            }
+            subscriptions.decrementAndGet();
+            if (subscribers.isEmpty()) {
+                topics.remove(route.key());
+                redis.release(route.channel());
+                if (route.window() != null) {
+                    aggregator.stop(route);
+                }
+            }
+        }
+    }
+
+    /** Subscribers of a topic right now (tests, diagnostics). */
+    public int subscriberCount(String key) {
+        Set<Outbox> subscribers = topics.get(key);
+        return subscribers == null ? 0 : subscribers.size();
+    }
+
+    private void onRedisMessage(String channel, byte[] message) {
+        Set<Outbox> subscribers = topics.get(channel);
+        if (subscribers != null) {
+            publish(channel, new TextMessage(message));
+        }
+        aggregator.onDelta(channel, message);
+    }
+
+    private void publish(String key, TextMessage message) {
+        Set<Outbox> subscribers = topics.get(key);
+        if (subscribers == null) {
+            return;
+        }
+        for (Outbox outbox : subscribers) {
+            outbox.offer(message);
+        }
+    }
+}
