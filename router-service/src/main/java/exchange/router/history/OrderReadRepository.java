@@ -1,0 +1,56 @@
+package exchange.router.history;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.data.jdbc.repository.query.Query;
+import org.springframework.data.repository.Repository;
+
+/**
+ * Reads of {@code orders}, always scoped to one account. Read-only on purpose: the engine leader is the only
+ * writer. Each query names the V2 index that serves it.
+ */
+public interface OrderReadRepository extends Repository<OrderRow, Long> {
+
+    /** Primary key. */
+    @Query("SELECT * FROM orders WHERE id = :id AND account_id = :accountId")
+    Optional<OrderRow> findByIdForAccount(long accountId, long id);
+
+    /** {@code orders_client_id_idx}; the newest order with that client id, if several. */
+    @Query("""
+            SELECT * FROM orders WHERE account_id = :accountId AND client_id = :clientId AND symbol = :symbol
+              AND status IN ('New', 'PartiallyFilled')
+            ORDER BY created_at DESC LIMIT 1""")
+    Optional<OrderRow> findOpenByClientId(long accountId, String symbol, long clientId);
+
+    /** {@code orders_open_account_idx}. */
+    @Query("""
+            SELECT * FROM orders WHERE account_id = :accountId AND status IN ('New', 'PartiallyFilled')
+            ORDER BY created_at DESC, id DESC""")
+    List<OrderRow> findOpen(long accountId);
+
+    /** {@code orders_open_account_idx}. */
+    @Query("""
+            SELECT * FROM orders WHERE account_id = :accountId AND symbol = :symbol
+              AND status IN ('New', 'PartiallyFilled')
+            ORDER BY created_at DESC, id DESC""")
+    List<OrderRow> findOpenBySymbol(long accountId, String symbol);
+
+    /** {@code orders_account_history_idx}, scanned forwards; {@code symbol} null for every market. */
+    @Query("""
+            SELECT * FROM orders WHERE account_id = :accountId
+              AND (CAST(:symbol AS text) IS NULL OR symbol = :symbol)
+            ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset""")
+    List<OrderRow> findHistoryNewestFirst(long accountId, String symbol, int limit, long offset);
+
+    /** {@code orders_account_history_idx}, scanned backwards; {@code symbol} null for every market. */
+    @Query("""
+            SELECT * FROM orders WHERE account_id = :accountId
+              AND (CAST(:symbol AS text) IS NULL OR symbol = :symbol)
+            ORDER BY created_at ASC, id ASC LIMIT :limit OFFSET :offset""")
+    List<OrderRow> findHistoryOldestFirst(long accountId, String symbol, int limit, long offset);
+
+    /** Primary key of {@code market}. */
+    @Query("SELECT EXISTS (SELECT 1 FROM market WHERE symbol = :symbol)")
+    boolean marketExists(String symbol);
+}
