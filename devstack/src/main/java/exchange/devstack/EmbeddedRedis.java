@@ -21,6 +21,9 @@ import java.util.Map;
  */
 public final class EmbeddedRedis implements AutoCloseable {
 
+    /** Logical databases the server offers, so that many test contexts can each have their own. */
+    public static final int DATABASES = 256;
+
     private final ManagedProcess process;
     private final int port;
     private final Path workDirectory;
@@ -50,7 +53,8 @@ public final class EmbeddedRedis implements AutoCloseable {
                 "--save", "",
                 "--appendonly", "no",
                 "--protected-mode", "no",
-                "--maxclients", "2000");
+                "--maxclients", "4000",
+                "--databases", Integer.toString(DATABASES));
         ManagedProcess process = ManagedProcess.start("redis", command, Map.of(),
                 dir.resolve("redis-" + port + ".log"), "TERM");
         EmbeddedRedis server = new EmbeddedRedis(process, port, dir);

@@ -43,6 +43,7 @@ public final class TestInfrastructure {
     private final int redisPort;
     private final Path workDirectory;
     private final AtomicInteger databases = new AtomicInteger();
+    private final AtomicInteger redisDatabases = new AtomicInteger();
     private final List<String> createdDatabases = new CopyOnWriteArrayList<>();
 
     private TestInfrastructure() {
@@ -102,13 +103,23 @@ public final class TestInfrastructure {
     /**
      * Spring Boot properties for a fresh database ({@link #newDatabase()}) and this Redis, ready for a
      * {@code @DynamicPropertySource} method: {@code TestInfrastructure.shared().springProperties().forEach(registry::add)}.
+     * Each call also gets its own Redis logical database (keys and streams are per database; pub/sub channels
+     * are not), so application contexts that Spring's test cache keeps alive side by side do not share streams
+     * or cached keys.
      */
     public Map<String, String> springProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("spring.datasource.url", newDatabase());
         properties.put("spring.data.redis.host", redisHost);
         properties.put("spring.data.redis.port", Integer.toString(redisPort));
+        properties.put("spring.data.redis.database", Integer.toString(nextRedisDatabase()));
         return properties;
+    }
+
+    /** A Redis logical database index not handed out before in this JVM (wrapping after the server's count). */
+    public int nextRedisDatabase() {
+        int count = embeddedRedis != null ? EmbeddedRedis.DATABASES : 16;
+        return 1 + redisDatabases.getAndIncrement() % (count - 1);
     }
 
     public String redisHost() {

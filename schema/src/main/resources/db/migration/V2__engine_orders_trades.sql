@@ -16,12 +16,13 @@ INSERT INTO engine_lease (id, epoch, holder, lease_until) VALUES (1, 0, NULL, '-
 CREATE TABLE engine_state (
     id              smallint    PRIMARY KEY CHECK (id = 1),
     last_command_id text        NOT NULL,  -- Redis stream id of the last applied command, '0-0' before any
+    engine_command  bigint      NOT NULL,  -- the engine's own command counter (commandId of the last command)
     next_order_id   bigint      NOT NULL,
     next_trade_id   bigint      NOT NULL,
     next_sequence   bigint      NOT NULL,  -- engine event sequence
     updated_at      timestamptz NOT NULL
 );
-INSERT INTO engine_state VALUES (1, '0-0', 1, 1, 1, now());
+INSERT INTO engine_state VALUES (1, '0-0', 0, 1, 1, 1, now());
 
 -- Depth update id per market (the U/u sequence of depth deltas and lastUpdateId of snapshots).
 ALTER TABLE market ADD COLUMN depth_update_id bigint NOT NULL DEFAULT 0;

@@ -1,0 +1,27 @@
+package exchange.router.engine;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(EngineProperties.class)
+class EngineConfiguration {
+
+    @Bean
+    LeaderLease leaderLease(JdbcClient jdbc, EngineProperties properties) {
+        return new LeaderLease(jdbc, CommandBus.newInstanceId(), properties.lease());
+    }
+
+    @Bean
+    RedisMessageListenerContainer redisListeners(RedisConnectionFactory connections) {
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(connections);
+        // Started by CommandBus, retrying, so the router starts (and serves reads) while Redis is down.
+        container.setAutoStartup(false);
+        return container;
+    }
+}

@@ -1,0 +1,579 @@
+package exchange.router.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+
+import exchange.common.book.OrderType;
+import exchange.common.book.SelfTradePrevention;
+import exchange.common.book.Side;
+import exchange.common.book.TimeInForce;
+import exchange.common.engine.Command;
+import exchange.common.engine.EngineEvent;
+import exchange.common.engine.MarketStatus;
+import exchange.common.engine.MatchingEngine;
+import exchange.common.engine.OrderSnapshot;
+import exchange.router.order.OrderResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Competes for the engine lease and, while holding it, runs the matching engine: reads the command stream in
+ * batches, applies each command in order, commits everything the batch changed in one fenced PostgreSQL
+ * transaction, and only then answers the waiting replicas and publishes market data.
+ *
+ * <p>On any failure to commit (database down, lease lost) it drops the in-memory engine and competes again;
+ * the next leader, possibly this one, rebuilds from PostgreSQL and re-reads the stream after the last
+ * committed command, so every command is applied exactly once. Replies and market data lost to a Redis
+ * outage are never acknowledged work: clients time out and retry idempotently.
+ */
+@Component
+class EngineLeader implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineLeader.class);
+    private static final int RECENT_TRADES = 1000;
+
+    private final LeaderLease lease;
+    private final StringRedisTemplate redis;
+    private final EngineStore store;
+    private final EngineProperties properties;
+    private final EngineOutput output;
+    private final ObjectMapper json;
+
+    private volatile boolean running;
+    private volatile boolean leading;
+    private volatile Thread thread;
+
+    EngineLeader(LeaderLease lease, StringRedisTemplate redis, EngineStore store, EngineProperties properties,
+            ObjectMapper json) {
+        this.lease = lease;
+        this.redis = redis;
+        this.store = store;
+        this.properties = properties;
+        this.json = json;
+        this.output = new EngineOutput(json);
+    }
+
+    boolean isLeading() {
+        return leading;
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            return;
+        }
+        running = true;
+        thread = Thread.ofPlatform().name("engine-leader").daemon(false).start(this::compete);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread current = thread;
+        if (current != null) {
+            current.interrupt();
+            try {
+                current.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // Start after the web server (replies need this replica's listeners) and stop before the data sources.
+        return Integer.MAX_VALUE - 100;
+    }
+
+    private void compete() {
+        while (running) {
+            OptionalLong epoch = OptionalLong.empty();
+            try {
+                epoch = lease.tryAcquire();
+            } catch (RuntimeException e) {
+                log.warn("Cannot check the engine lease: {}", e.getMessage());
+            }
+            if (epoch.isEmpty()) {
+                pause(properties.standbyPoll().toMillis());
+                continue;
+            }
+            try {
+                lead(epoch.getAsLong());
+            } catch (LeaderLease.FencedException e) {
+                log.warn(e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("Engine leader stopped; dropping in-memory state and competing again", e);
+                pause(properties.standbyPoll().toMillis());
+            } finally {
+                leading = false;
+                if (!running) {
+                    try {
+                        lease.release(epoch.getAsLong());
+                    } catch (RuntimeException e) {
+                        log.warn("Could not release the engine lease: {}", e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /** One leadership term: rebuild, then batches until the lease is lost or the app stops. */
+    private void lead(long epoch) {
+        long started = System.nanoTime();
+        EngineStore.Loaded loaded = store.load();
+        TrackingListener listener = new TrackingListener();
+        MatchingEngine engine = MatchingEngine.restore(loaded.state(), listener);
+        Term term = new Term(epoch, engine, listener, loaded);
+        for (OrderSnapshot recent : store.recentClientOrders(properties.idempotencyWindow(), term.markets)) {
+            term.remember(recent, recent.createdAt());
+        }
+        term.publishAllDepthSnapshots();
+        leading = true;
+        log.info("Engine leader (epoch {}) ready in {} ms at command {} (stream {})", epoch,
+                (System.nanoTime() - started) / 1_000_000, loaded.state().lastCommandId(), loaded.lastStreamId());
+        long renewedAt = System.nanoTime();
+        long renewEvery = properties.lease().toNanos() / 3;
+        while (running) {
+            List<MapRecord<String, Object, Object>> records = read(term.lastStreamId);
+            if (records.isEmpty()) {
+                if (System.nanoTime() - renewedAt > renewEvery) {
+                    if (!lease.renew(epoch)) {
+                        throw new LeaderLease.FencedException(epoch);
+                    }
+                    renewedAt = System.nanoTime();
+                }
+                continue;
+            }
+            Batch batch = term.apply(records);
+            store.commit(lease, epoch, batch, term.markets, term.assetDecimals);
+            renewedAt = System.nanoTime();
+            term.committed(batch);
+            publish(batch, term);
+        }
+    }
+
+    private List<MapRecord<String, Object, Object>> read(String after) {
+        try {
+            List<MapRecord<String, Object, Object>> records = redis.opsForStream().read(
+                    StreamReadOptions.empty().count(properties.batchMax()).block(Duration.ofMillis(50)),
+                    StreamOffset.create(properties.streamKey(), ReadOffset.from(after)));
+            return records == null ? List.of() : records;
+        } catch (RuntimeException e) {
+            if (!running) {
+                return List.of();
+            }
+            log.warn("Cannot read the command stream: {}", e.getMessage());
+            pause(200);
+            return List.of();
+        }
+    }
+
+    private void publish(Batch batch, Term term) {
+        try {
+            Map<String, List<EngineReply>> byChannel = new LinkedHashMap<>();
+            for (Batch.Reply reply : batch.replies) {
+                byChannel.computeIfAbsent(reply.channel(), c -> new ArrayList<>()).add(reply.reply());
+            }
+            List<EngineOutput.StreamMessage> messages = term.streamMessages(batch);
+            Map<String, String> snapshots = term.depthSnapshots(batch);
+            List<EngineEvent.Trade> trades = batch.trades;
+            redis.executePipelined((RedisCallback<Object>) connection -> {
+                for (Map.Entry<String, List<EngineReply>> replies : byChannel.entrySet()) {
+                    connection.publish(bytes(replies.getKey()), bytes(json.writeValueAsString(replies.getValue())));
+                }
+                for (EngineOutput.StreamMessage message : messages) {
+                    connection.publish(bytes(message.channel()), bytes(message.payload()));
+                }
+                for (Map.Entry<String, String> snapshot : snapshots.entrySet()) {
+                    connection.stringCommands().set(bytes("exchange:md:depth:" + snapshot.getKey()),
+                            bytes(snapshot.getValue()));
+                }
+                Set<String> tradedMarkets = new LinkedHashSet<>();
+                for (EngineEvent.Trade trade : trades) {
+                    String key = "exchange:md:trades:" + trade.symbol();
+                    connection.listCommands().lPush(bytes(key), bytes(output.restTrade(trade,
+                            term.markets.get(trade.symbol()))));
+                    tradedMarkets.add(key);
+                }
+                for (String key : tradedMarkets) {
+                    connection.listCommands().lTrim(bytes(key), 0, RECENT_TRADES - 1);
+                }
+                trimCommitted(connection, batch.lastStreamId);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            // Committed already; lost replies make clients time out and retry, which is idempotent.
+            log.warn("Could not publish batch results to Redis: {}", e.getMessage());
+        }
+    }
+
+    private void trimCommitted(RedisConnection connection, String committedId) {
+        connection.execute("XTRIM", bytes(properties.streamKey()), bytes("MINID"), bytes("~"), bytes(committedId));
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A client order remembered for idempotent retries. */
+    private record RecentOrder(String parameters, long orderId, OrderSnapshot latest, long timestamp) {
+    }
+
+    /** State of one leadership term; engine thread only. */
+    private final class Term {
+        final long epoch;
+        final MatchingEngine engine;
+        final TrackingListener listener;
+        final Map<String, MarketUnits> markets;
+        final Map<String, Integer> assetDecimals;
+        final Map<String, TreeMap<Long, Long>> bidBooks = new HashMap<>();
+        final Map<String, TreeMap<Long, Long>> askBooks = new HashMap<>();
+        final Map<String, Long> depthIds = new HashMap<>();
+        final Map<String, RecentOrder> recentByClientId = new HashMap<>();
+        final Map<Long, String> clientKeyByOrderId = new HashMap<>();
+        String lastStreamId;
+        long lastCommandId;
+        long lastTimestamp;
+        long nextOrderId;
+        long nextTradeId;
+        long nextSequence;
+
+        Term(long epoch, MatchingEngine engine, TrackingListener listener, EngineStore.Loaded loaded) {
+            this.epoch = epoch;
+            this.engine = engine;
+            this.listener = listener;
+            this.markets = new HashMap<>(loaded.markets());
+            this.assetDecimals = new HashMap<>(loaded.assetDecimals());
+            this.lastStreamId = loaded.lastStreamId();
+            this.lastCommandId = loaded.state().lastCommandId();
+            this.nextOrderId = loaded.state().nextOrderId();
+            this.nextTradeId = loaded.state().nextTradeId();
+            this.nextSequence = loaded.state().nextSequence();
+            for (var market : loaded.state().markets()) {
+                String symbol = market.spec().symbol();
+                depthIds.put(symbol, market.depthUpdateId());
+                bidBooks.put(symbol, aggregate(market.bids(), true));
+                askBooks.put(symbol, aggregate(market.asks(), false));
+            }
+        }
+
+        private TreeMap<Long, Long> aggregate(List<OrderSnapshot> orders, boolean bids) {
+            TreeMap<Long, Long> book = new TreeMap<>();
+            for (OrderSnapshot o : orders) {
+                book.merge(o.price(), o.quantity() - o.executedQuantity(), Long::sum);
+            }
+            return book;
+        }
+
+        void publishAllDepthSnapshots() {
+            try {
+                long now = System.currentTimeMillis() * 1000;
+                for (String symbol : markets.keySet()) {
+                    redis.opsForValue().set("exchange:md:depth:" + symbol, output.depthSnapshot(
+                            bidBooks.get(symbol), askBooks.get(symbol), depthIds.get(symbol), now, markets.get(symbol)));
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not publish depth snapshots: {}", e.getMessage());
+            }
+        }
+
+        Batch apply(List<MapRecord<String, Object, Object>> records) {
+            Batch batch = new Batch();
+            Map<String, Boolean> ledgerInBatch = new HashMap<>();
+            for (MapRecord<String, Object, Object> record : records) {
+                String streamId = record.getId().getValue();
+                StreamCommand command;
+                try {
+                    command = json.readValue(Objects.toString(record.getValue().get("c")), StreamCommand.class);
+                } catch (RuntimeException e) {
+                    log.warn("Skipping unreadable command {}: {}", streamId, e.getMessage());
+                    batch.lastStreamId = streamId;
+                    continue;
+                }
+                long timestamp = Math.max(lastTimestamp, System.currentTimeMillis() * 1000);
+                lastTimestamp = timestamp;
+                applyOne(command, timestamp, batch, ledgerInBatch);
+                batch.lastStreamId = streamId;
+            }
+            batch.lastCommandId = lastCommandId;
+            batch.nextOrderId = nextOrderId;
+            batch.nextTradeId = nextTradeId;
+            batch.nextSequence = nextSequence;
+            return batch;
+        }
+
+        private void applyOne(StreamCommand c, long timestamp, Batch batch, Map<String, Boolean> ledgerInBatch) {
+            String clientKey = null;
+            if (StreamCommand.PLACE.equals(c.type()) && c.clientId() != StreamCommand.NO_CLIENT_ID) {
+                clientKey = c.accountId() + ":" + c.clientId();
+                RecentOrder recent = recentByClientId.get(clientKey);
+                if (recent != null && recent.parameters().equals(parameters(c))
+                        && timestamp - recent.timestamp() < properties.idempotencyWindow().toNanos() / 1000) {
+                    reply(batch, c, output.ok(c.requestId(), EngineOutput.order(recent.latest(),
+                            markets.get(recent.latest().symbol()))));
+                    return;
+                }
+            }
+            boolean transfer = StreamCommand.DEPOSIT.equals(c.type()) || StreamCommand.WITHDRAW.equals(c.type());
+            String ledgerKey = null;
+            if (transfer) {
+                String kind = StreamCommand.DEPOSIT.equals(c.type()) ? "Deposit" : "Withdrawal";
+                ledgerKey = c.accountId() + ":" + kind + ":" + c.externalId();
+                if (!store.accountExists(c.accountId())) {
+                    reply(batch, c, output.notFound(c.requestId(), "Account not found: " + c.accountId()));
+                    return;
+                }
+                if (ledgerInBatch.containsKey(ledgerKey) || store.ledgerEntryExists(c.accountId(), kind, c.externalId())) {
+                    reply(batch, c, output.ok(c.requestId(), Map.of("status", "duplicate",
+                            "externalId", c.externalId())));
+                    return;
+                }
+            }
+            Command command;
+            try {
+                command = toEngine(c, lastCommandId + 1, timestamp);
+            } catch (RuntimeException malformed) {
+                // Routers validate before appending; a malformed entry is answered, never applied.
+                reply(batch, c, output.invalid(c.requestId(), "Malformed command: " + malformed.getMessage()));
+                return;
+            }
+            lastCommandId++;
+            engine.apply(command);
+            List<EngineEvent> events = listener.drainEvents();
+            List<OrderSnapshot> touched = listener.drainTouched();
+            fold(events, touched, timestamp, batch);
+
+            EngineEvent.Rejected rejected = null;
+            List<OrderSnapshot> finalOrders = new ArrayList<>();
+            Map<Long, OrderSnapshot> latest = new LinkedHashMap<>();
+            for (EngineEvent event : events) {
+                switch (event) {
+                    case EngineEvent.Rejected r -> rejected = r;
+                    case EngineEvent.OrderAccepted a -> latest.put(a.order().orderId(), a.order());
+                    case EngineEvent.OrderFilled f -> latest.put(f.order().orderId(), f.order());
+                    case EngineEvent.OrderCancelled x -> {
+                        latest.put(x.order().orderId(), x.order());
+                        finalOrders.add(x.order());
+                    }
+                    case EngineEvent.OrderExpired x -> latest.put(x.order().orderId(), x.order());
+                    default -> {
+                    }
+                }
+            }
+            for (OrderSnapshot o : touched) {
+                latest.put(o.orderId(), o);
+            }
+            for (OrderSnapshot o : latest.values()) {
+                String key = clientKeyByOrderId.get(o.orderId());
+                if (key != null) {
+                    RecentOrder recent = recentByClientId.get(key);
+                    if (recent != null && recent.orderId() == o.orderId()) {
+                        recentByClientId.put(key, new RecentOrder(recent.parameters(), o.orderId(), o, recent.timestamp()));
+                    }
+                }
+            }
+            if (rejected != null) {
+                reply(batch, c, output.error(c.requestId(), rejected.reason()));
+                return;
+            }
+            switch (c.type()) {
+                case StreamCommand.PLACE -> {
+                    OrderSnapshot placed = events.stream().filter(EngineEvent.OrderAccepted.class::isInstance)
+                            .map(e -> ((EngineEvent.OrderAccepted) e).order()).findFirst().orElseThrow();
+                    OrderSnapshot now = latest.get(placed.orderId());
+                    if (clientKey != null) {
+                        remember(now, timestamp);
+                    }
+                    reply(batch, c, output.ok(c.requestId(), EngineOutput.order(now, markets.get(now.symbol()))));
+                }
+                case StreamCommand.CANCEL -> reply(batch, c, output.ok(c.requestId(),
+                        EngineOutput.order(finalOrders.getFirst(), markets.get(finalOrders.getFirst().symbol()))));
+                case StreamCommand.CANCEL_ALL -> {
+                    List<OrderResponse> cancelled = finalOrders.stream()
+                            .map(o -> EngineOutput.order(o, markets.get(o.symbol()))).toList();
+                    reply(batch, c, output.ok(c.requestId(), cancelled));
+                }
+                case StreamCommand.DEPOSIT, StreamCommand.WITHDRAW -> {
+                    String kind = StreamCommand.DEPOSIT.equals(c.type()) ? "Deposit" : "Withdrawal";
+                    batch.ledger.add(new Batch.LedgerRow(c.accountId(), c.asset(), kind, c.amount(), c.externalId(),
+                            timestamp));
+                    ledgerInBatch.put(ledgerKey, true);
+                    EngineEvent.BalanceChanged balance = batch.balances.get(c.accountId() + ":" + c.asset());
+                    int decimals = assetDecimals.get(c.asset());
+                    reply(batch, c, output.ok(c.requestId(), Map.of("status", "confirmed",
+                            "externalId", c.externalId(), "asset", c.asset(),
+                            "available", MarketUnits.decimal(balance.available(), decimals),
+                            "locked", MarketUnits.decimal(balance.locked(), decimals))));
+                }
+                default -> reply(batch, c, output.ok(c.requestId(), Map.of("status", "ok")));
+            }
+        }
+
+        void remember(OrderSnapshot order, long timestamp) {
+            if (order.clientId() == StreamCommand.NO_CLIENT_ID) {
+                return;
+            }
+            String key = order.accountId() + ":" + order.clientId();
+            RecentOrder previous = recentByClientId.put(key,
+                    new RecentOrder(parameters(order), order.orderId(), order, timestamp));
+            if (previous != null) {
+                clientKeyByOrderId.remove(previous.orderId());
+            }
+            clientKeyByOrderId.put(order.orderId(), key);
+        }
+
+        private void reply(Batch batch, StreamCommand c, EngineReply reply) {
+            if (c.replyTo() != null) {
+                batch.replies.add(new Batch.Reply(c.replyTo(), reply));
+            }
+        }
+
+        private void fold(List<EngineEvent> events, List<OrderSnapshot> touched, long timestamp, Batch batch) {
+            batch.events.addAll(events);
+            for (EngineEvent event : events) {
+                nextSequence = Math.max(nextSequence, event.sequence() + 1);
+                switch (event) {
+                    case EngineEvent.OrderAccepted a -> {
+                        batch.order(a.order(), timestamp);
+                        nextOrderId = Math.max(nextOrderId, a.order().orderId() + 1);
+                    }
+                    case EngineEvent.OrderFilled f -> batch.order(f.order(), timestamp);
+                    case EngineEvent.OrderCancelled x -> batch.order(x.order(), timestamp);
+                    case EngineEvent.OrderExpired x -> batch.order(x.order(), timestamp);
+                    case EngineEvent.Trade t -> {
+                        batch.trades.add(t);
+                        nextTradeId = Math.max(nextTradeId, t.tradeId() + 1);
+                    }
+                    case EngineEvent.BalanceChanged b -> batch.balances.put(b.accountId() + ":" + b.asset(), b);
+                    case EngineEvent.AssetCreated a -> {
+                        batch.assets.add(a);
+                        assetDecimals.put(a.asset(), a.decimals());
+                    }
+                    case EngineEvent.MarketCreated m -> {
+                        batch.markets.add(m.spec());
+                        markets.put(m.spec().symbol(), MarketUnits.of(m.spec(),
+                                assetDecimals.get(m.spec().baseAsset()), assetDecimals.get(m.spec().quoteAsset()), false));
+                        bidBooks.put(m.spec().symbol(), new TreeMap<>());
+                        askBooks.put(m.spec().symbol(), new TreeMap<>());
+                        depthIds.put(m.spec().symbol(), 0L);
+                    }
+                    case EngineEvent.MarketStatusChanged s -> batch.statuses.put(s.symbol(), s.status());
+                    case EngineEvent.DepthChanged d -> {
+                        batch.depthUpdateIds.put(d.symbol(), d.updateId());
+                        depthIds.put(d.symbol(), d.updateId());
+                        applyLevels(bidBooks.get(d.symbol()), d.bids());
+                        applyLevels(askBooks.get(d.symbol()), d.asks());
+                    }
+                    default -> {
+                    }
+                }
+            }
+            for (OrderSnapshot o : touched) {
+                batch.order(o, timestamp);
+            }
+        }
+
+        private void applyLevels(TreeMap<Long, Long> book, List<EngineEvent.Level> levels) {
+            for (EngineEvent.Level level : levels) {
+                if (level.quantity() == 0) {
+                    book.remove(level.price());
+                } else {
+                    book.put(level.price(), level.quantity());
+                }
+            }
+        }
+
+        void committed(Batch batch) {
+            lastStreamId = batch.lastStreamId;
+        }
+
+        List<EngineOutput.StreamMessage> streamMessages(Batch batch) {
+            List<EngineOutput.StreamMessage> messages = new ArrayList<>();
+            output.streamMessages(batch.events, markets, messages);
+            for (EngineEvent.Trade t : batch.trades) {
+                output.fillUpdates(t, batch.orders.get(t.makerOrderId()), batch.orders.get(t.takerOrderId()),
+                        markets, messages);
+            }
+            return messages;
+        }
+
+        Map<String, String> depthSnapshots(Batch batch) {
+            Map<String, String> snapshots = new LinkedHashMap<>();
+            long now = lastTimestamp;
+            for (String symbol : batch.depthUpdateIds.keySet()) {
+                snapshots.put(symbol, output.depthSnapshot(bidBooks.get(symbol), askBooks.get(symbol),
+                        depthIds.get(symbol), now, markets.get(symbol)));
+            }
+            return snapshots;
+        }
+    }
+
+    private static String parameters(StreamCommand c) {
+        return String.join("|", c.symbol(), c.side(), c.orderType(), Long.toString(c.price()),
+                Long.toString(c.quantity()), Long.toString(c.quoteQuantity()), String.valueOf(c.timeInForce()),
+                Boolean.toString(c.postOnly()), String.valueOf(c.selfTradePrevention()));
+    }
+
+    private static String parameters(OrderSnapshot o) {
+        return String.join("|", o.symbol(), o.side().name(), o.type().name(),
+                Long.toString(o.type() == OrderType.Limit ? o.price() : 0), Long.toString(o.quantity()),
+                Long.toString(o.quoteQuantity()), o.timeInForce().name(), Boolean.toString(o.postOnly()),
+                o.selfTradePrevention().name());
+    }
+
+    private static Command toEngine(StreamCommand c, long commandId, long timestamp) {
+        return switch (c.type()) {
+            case StreamCommand.PLACE -> new Command.PlaceOrder(commandId, timestamp, c.accountId(), c.symbol(),
+                    Side.valueOf(c.side()), OrderType.valueOf(c.orderType()), c.price(), c.quantity(),
+                    c.quoteQuantity(), TimeInForce.valueOf(c.timeInForce()), c.postOnly(),
+                    SelfTradePrevention.valueOf(c.selfTradePrevention()), c.clientId());
+            case StreamCommand.CANCEL -> new Command.CancelOrder(commandId, timestamp, c.accountId(), c.symbol(),
+                    c.orderId(), c.clientId());
+            case StreamCommand.CANCEL_ALL -> new Command.CancelAll(commandId, timestamp, c.accountId(), c.symbol());
+            case StreamCommand.DEPOSIT -> new Command.Deposit(commandId, timestamp, c.accountId(), c.asset(), c.amount());
+            case StreamCommand.WITHDRAW -> new Command.Withdraw(commandId, timestamp, c.accountId(), c.asset(),
+                    c.amount());
+            case StreamCommand.CREATE_ASSET -> new Command.CreateAsset(commandId, timestamp, c.asset(), c.decimals());
+            case StreamCommand.CREATE_MARKET -> new Command.CreateMarket(commandId, timestamp, c.market());
+            case StreamCommand.SET_MARKET_STATUS -> new Command.SetMarketStatus(commandId, timestamp, c.symbol(),
+                    MarketStatus.valueOf(c.status()));
+            default -> throw new IllegalArgumentException("Unknown command type " + c.type());
+        };
+    }
+}

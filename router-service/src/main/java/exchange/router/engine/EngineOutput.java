@@ -1,0 +1,236 @@
+package exchange.router.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import exchange.common.book.OrderType;
+import exchange.common.book.Side;
+import exchange.common.engine.EngineEvent;
+import exchange.common.engine.OrderSnapshot;
+import exchange.common.engine.RejectReason;
+import exchange.router.order.OrderResponse;
+import exchange.router.system.ApiError;
+
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Renders what the leader sends after a commit: the client's reply (Backpack's order object or error) and
+ * the stream messages, already in Backpack's envelope, so ws-stream forwards bytes without re-encoding.
+ * Channel names are the stream names; private order updates go to {@code <stream>#<accountId>}.
+ * Engine thread only.
+ */
+final class EngineOutput {
+
+    record StreamMessage(String channel, String payload) {
+    }
+
+    private final ObjectMapper json;
+
+    EngineOutput(ObjectMapper json) {
+        this.json = json;
+    }
+
+    static OrderResponse order(OrderSnapshot o, MarketUnits m) {
+        boolean limit = o.type() == OrderType.Limit;
+        return new OrderResponse(o.type().name(), Long.toString(o.orderId()),
+                o.clientId() == StreamCommand.NO_CLIENT_ID ? null : o.clientId(), o.createdAt() / 1000,
+                m.quantity(o.executedQuantity()), m.quote(o.executedQuoteQuantity()), limit ? o.postOnly() : null,
+                limit ? m.price(o.price()) : null, o.quantity() > 0 ? m.quantity(o.quantity()) : null,
+                o.quoteQuantity() > 0 ? m.quote(o.quoteQuantity()) : null, false, o.selfTradePrevention().name(),
+                o.status().name(), o.side().name(), o.symbol(), o.timeInForce().name());
+    }
+
+    EngineReply error(String requestId, RejectReason reason) {
+        int status = reason.apiCode().equals("RESOURCE_NOT_FOUND") ? 404 : 400;
+        return new EngineReply(requestId, status, json.writeValueAsString(new ApiError(reason.apiCode(), message(reason))));
+    }
+
+    EngineReply notFound(String requestId, String message) {
+        return new EngineReply(requestId, 404, json.writeValueAsString(new ApiError("RESOURCE_NOT_FOUND", message)));
+    }
+
+    EngineReply invalid(String requestId, String message) {
+        return new EngineReply(requestId, 400, json.writeValueAsString(new ApiError("INVALID_CLIENT_REQUEST", message)));
+    }
+
+    EngineReply ok(String requestId, Object body) {
+        return new EngineReply(requestId, 200, json.writeValueAsString(body));
+    }
+
+    private static String message(RejectReason reason) {
+        return switch (reason) {
+            case INSUFFICIENT_FUNDS -> "Insufficient funds";
+            case MARKET_HALTED -> "Trading is paused on this market";
+            case QUANTITY_BELOW_MINIMUM -> "Quantity is below the market minimum";
+            case POST_ONLY_WOULD_TAKE -> "Post-only order would immediately match";
+            case DUPLICATE_CLIENT_ID -> "An open order with this clientId already exists";
+            case ORDER_NOT_FOUND -> "Order not found";
+            default -> reason.name().charAt(0) + reason.name().substring(1).toLowerCase().replace('_', ' ');
+        };
+    }
+
+    /** Appends the stream messages for one command's events. */
+    void streamMessages(List<EngineEvent> events, Map<String, MarketUnits> markets, List<StreamMessage> out) {
+        for (EngineEvent event : events) {
+            switch (event) {
+                case EngineEvent.DepthChanged d -> out.add(depth(d, markets.get(d.symbol())));
+                case EngineEvent.Trade t -> {
+                    MarketUnits m = markets.get(t.symbol());
+                    out.add(new StreamMessage("trade." + t.symbol(), envelope("trade." + t.symbol(), tradeEvent(t, m))));
+                }
+                case EngineEvent.OrderAccepted a -> orderUpdate("orderAccepted", a.order(), a.timestamp(), markets, null, out);
+                case EngineEvent.OrderCancelled c -> orderUpdate("orderCancelled", c.order(), c.timestamp(), markets, null, out);
+                case EngineEvent.OrderExpired x -> orderUpdate("orderExpired", x.order(), x.timestamp(), markets,
+                        x.reason().name(), out);
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** Fill updates for both sides of a trade, with the order states after the command. */
+    void fillUpdates(EngineEvent.Trade t, OrderSnapshot maker, OrderSnapshot taker, Map<String, MarketUnits> markets,
+            List<StreamMessage> out) {
+        MarketUnits m = markets.get(t.symbol());
+        for (boolean isMaker : new boolean[] {true, false}) {
+            OrderSnapshot o = isMaker ? maker : taker;
+            if (o == null) {
+                continue;
+            }
+            Map<String, Object> data = orderFields("orderFill", o, t.timestamp(), m);
+            data.put("t", t.tradeId());
+            data.put("l", m.quantity(t.quantity()));
+            data.put("L", m.price(t.price()));
+            data.put("m", isMaker);
+            data.put("n", MarketUnits.decimal(isMaker ? t.makerFee() : t.takerFee(),
+                    decimalsOf(isMaker ? t.makerFeeAsset() : t.takerFeeAsset(), m)));
+            data.put("N", isMaker ? t.makerFeeAsset() : t.takerFeeAsset());
+            privateMessages(o, data, out);
+        }
+    }
+
+    private void orderUpdate(String type, OrderSnapshot o, long timestamp, Map<String, MarketUnits> markets,
+            String expiryReason, List<StreamMessage> out) {
+        Map<String, Object> data = orderFields(type, o, timestamp, markets.get(o.symbol()));
+        if (expiryReason != null) {
+            data.put("R", expiryReason);
+        }
+        privateMessages(o, data, out);
+    }
+
+    private void privateMessages(OrderSnapshot o, Map<String, Object> data, List<StreamMessage> out) {
+        String all = "account.orderUpdate";
+        String perMarket = all + "." + o.symbol();
+        out.add(new StreamMessage(all + "#" + o.accountId(), envelope(all, data)));
+        out.add(new StreamMessage(perMarket + "#" + o.accountId(), envelope(perMarket, data)));
+    }
+
+    private static Map<String, Object> orderFields(String type, OrderSnapshot o, long timestamp, MarketUnits m) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("e", type);
+        data.put("E", timestamp);
+        data.put("s", o.symbol());
+        if (o.clientId() != StreamCommand.NO_CLIENT_ID) {
+            data.put("c", o.clientId());
+        }
+        data.put("S", o.side().name());
+        data.put("o", o.type() == OrderType.Limit ? "LIMIT" : "MARKET");
+        data.put("f", o.timeInForce().name());
+        if (o.quantity() > 0) {
+            data.put("q", m.quantity(o.quantity()));
+        }
+        if (o.quoteQuantity() > 0) {
+            data.put("Q", m.quote(o.quoteQuantity()));
+        }
+        if (o.type() == OrderType.Limit) {
+            data.put("p", m.price(o.price()));
+        }
+        data.put("X", o.status().name());
+        data.put("i", Long.toString(o.orderId()));
+        data.put("z", m.quantity(o.executedQuantity()));
+        data.put("Z", m.quote(o.executedQuoteQuantity()));
+        data.put("V", o.selfTradePrevention().name());
+        data.put("y", o.postOnly());
+        data.put("T", timestamp);
+        data.put("O", "USER");
+        return data;
+    }
+
+    private static int decimalsOf(String asset, MarketUnits m) {
+        return asset.equals(m.spec().baseAsset()) ? m.baseDecimals() : m.quoteDecimals();
+    }
+
+    private StreamMessage depth(EngineEvent.DepthChanged d, MarketUnits m) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("e", "depth");
+        data.put("E", d.timestamp());
+        data.put("s", d.symbol());
+        data.put("a", levels(d.asks(), m));
+        data.put("b", levels(d.bids(), m));
+        data.put("U", d.firstUpdateId());
+        data.put("u", d.lastUpdateId());
+        data.put("T", d.timestamp());
+        return new StreamMessage("depth." + d.symbol(), envelope("depth." + d.symbol(), data));
+    }
+
+    private static List<List<String>> levels(List<EngineEvent.Level> levels, MarketUnits m) {
+        List<List<String>> out = new ArrayList<>(levels.size());
+        for (EngineEvent.Level level : levels) {
+            out.add(List.of(m.price(level.price()), m.quantity(level.quantity())));
+        }
+        return out;
+    }
+
+    static Map<String, Object> tradeEvent(EngineEvent.Trade t, MarketUnits m) {
+        boolean buyerIsMaker = t.takerSide() == Side.Ask;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("e", "trade");
+        data.put("E", t.timestamp());
+        data.put("s", t.symbol());
+        data.put("p", m.price(t.price()));
+        data.put("q", m.quantity(t.quantity()));
+        data.put("b", Long.toString(buyerIsMaker ? t.makerOrderId() : t.takerOrderId()));
+        data.put("a", Long.toString(buyerIsMaker ? t.takerOrderId() : t.makerOrderId()));
+        data.put("t", t.tradeId());
+        data.put("T", t.timestamp());
+        data.put("m", buyerIsMaker);
+        return data;
+    }
+
+    /** Backpack's public REST trade object, kept newest first in Redis for {@code /api/v1/trades}. */
+    String restTrade(EngineEvent.Trade t, MarketUnits m) {
+        Map<String, Object> trade = new LinkedHashMap<>();
+        trade.put("id", t.tradeId());
+        trade.put("price", m.price(t.price()));
+        trade.put("quantity", m.quantity(t.quantity()));
+        trade.put("quoteQuantity", m.quote(t.quoteQuantity()));
+        trade.put("timestamp", t.timestamp() / 1000);
+        trade.put("isBuyerMaker", t.takerSide() == Side.Ask);
+        return json.writeValueAsString(trade);
+    }
+
+    /** The full book for {@code /api/v1/depth}, consistent with the delta stream at {@code updateId}. */
+    String depthSnapshot(TreeMap<Long, Long> bids, TreeMap<Long, Long> asks, long updateId, long timestamp,
+            MarketUnits m) {
+        Map<String, Object> book = new LinkedHashMap<>();
+        List<List<String>> askLevels = new ArrayList<>(asks.size());
+        asks.forEach((price, quantity) -> askLevels.add(List.of(m.price(price), m.quantity(quantity))));
+        List<List<String>> bidLevels = new ArrayList<>(bids.size());
+        bids.forEach((price, quantity) -> bidLevels.add(List.of(m.price(price), m.quantity(quantity))));
+        book.put("asks", askLevels);
+        book.put("bids", bidLevels);
+        book.put("lastUpdateId", Long.toString(updateId));
+        book.put("timestamp", timestamp);
+        return json.writeValueAsString(book);
+    }
+
+    String envelope(String stream, Map<String, Object> data) {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("stream", stream);
+        envelope.put("data", data);
+        return json.writeValueAsString(envelope);
+    }
+}
