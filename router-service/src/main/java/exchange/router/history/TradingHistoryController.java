@@ -105,24 +105,31 @@ class TradingHistoryController {
         String filters = (symbol == null ? "" : " AND t.symbol = :symbol")
                 + (from == null ? "" : " AND t.created_at >= :from")
                 + (to == null ? "" : " AND t.created_at <= :to");
-        String order1 = " ORDER BY created_at " + direction + ", trade_id " + direction + ", is_maker DESC";
+        // Each branch is sorted and cut to limit + offset on its own, so it walks its account index and stops
+        // early instead of reading every fill of a busy account before the final sort.
+        String branchSort = " ORDER BY t.created_at " + direction + ", t.id " + direction;
+        String sort = " ORDER BY created_at " + direction + ", trade_id " + direction + ", is_maker DESC";
+        String outerSort = " ORDER BY f.created_at " + direction + ", f.trade_id " + direction + ", f.is_maker DESC";
         String sql = "SELECT f.*, o.client_id FROM ("
-                + " SELECT t.id AS trade_id, t.symbol, t.price, t.quantity, t.maker_order_id AS order_id,"
+                + " (SELECT t.id AS trade_id, t.symbol, t.price, t.quantity, t.maker_order_id AS order_id,"
                 + " true AS is_maker, CASE t.taker_side WHEN 'Bid' THEN 'Ask' ELSE 'Bid' END AS side,"
                 + " t.maker_fee AS fee, t.maker_fee_asset AS fee_symbol, t.created_at"
                 + " FROM trade t WHERE t.maker_account_id = :account" + filters
                 + (order == null ? "" : " AND t.maker_order_id = :orderId")
+                + branchSort + " LIMIT :window)"
                 + " UNION ALL"
-                + " SELECT t.id, t.symbol, t.price, t.quantity, t.taker_order_id, false, t.taker_side,"
-                + " t.taker_fee, t.taker_fee_asset, t.created_at"
+                + " (SELECT t.id AS trade_id, t.symbol, t.price, t.quantity, t.taker_order_id AS order_id,"
+                + " false AS is_maker, t.taker_side AS side, t.taker_fee AS fee, t.taker_fee_asset AS fee_symbol,"
+                + " t.created_at"
                 + " FROM trade t WHERE t.taker_account_id = :account" + filters
                 + (order == null ? "" : " AND t.taker_order_id = :orderId")
-                + order1 + " LIMIT :limit OFFSET :offset"
+                + branchSort + " LIMIT :window)"
+                + sort + " LIMIT :limit OFFSET :offset"
                 + ") f LEFT JOIN orders o ON o.id = f.order_id"
-                + order1.replace("created_at", "f.created_at").replace("trade_id", "f.trade_id")
-                        .replace("is_maker", "f.is_maker");
+                + outerSort;
+        long window = Math.min(Long.MAX_VALUE - limit, offset) + limit;
         JdbcClient.StatementSpec statement = jdbc.sql(sql).param("account", account.accountId())
-                .param("limit", limit).param("offset", offset);
+                .param("limit", limit).param("offset", offset).param("window", window);
         if (symbol != null) {
             statement = statement.param("symbol", symbol);
         }

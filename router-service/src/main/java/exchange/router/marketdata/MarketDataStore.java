@@ -126,7 +126,8 @@ class MarketDataStore {
     /**
      * Candles of the trades in {@code [from, to)}, oldest first, empty candles omitted. Open and close are the
      * first and last trade by id (the engine's order). Index: {@code trade_symbol_time_idx}; open and close
-     * are primary-key lookups.
+     * are one primary-key lookup per candle (as scalar subqueries: a join let the planner scan the whole
+     * primary key instead).
      */
     List<KlineResponse> klines(String symbol, KlineInterval interval, Instant from, Instant to) {
         List<KlineRow> rows = jdbc.sql("WITH bucket AS ("
@@ -135,10 +136,9 @@ class MarketDataStore {
                         + " sum(quote_quantity) AS quote_volume, count(*) AS trades"
                         + " FROM trade WHERE symbol = :symbol AND created_at >= :from AND created_at < :to"
                         + " GROUP BY 1)"
-                        + " SELECT b.start, o.price AS open, b.high, b.low, c.price AS close, b.volume,"
-                        + " b.quote_volume, b.trades"
-                        + " FROM bucket b JOIN trade o ON o.id = b.first_id JOIN trade c ON c.id = b.last_id"
-                        + " ORDER BY b.start")
+                        + " SELECT b.start, (SELECT price FROM trade WHERE id = b.first_id) AS open, b.high, b.low,"
+                        + " (SELECT price FROM trade WHERE id = b.last_id) AS close, b.volume, b.quote_volume, b.trades"
+                        + " FROM bucket b ORDER BY b.start")
                 .param("symbol", symbol).param("from", utc(from)).param("to", utc(to))
                 .query(KlineRow.class).list();
         List<KlineResponse> klines = new ArrayList<>(rows.size());
