@@ -31,7 +31,8 @@ import tools.jackson.databind.ObjectMapper;
  * account, paged and filtered, and nothing of any other account.
  */
 @ExtendWith(RealInfrastructure.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "exchange.engine.enabled=false")
 class TradingHistoryIT {
 
     @DynamicPropertySource

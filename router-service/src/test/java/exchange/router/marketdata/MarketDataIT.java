@@ -36,9 +36,11 @@ import tools.jackson.databind.ObjectMapper;
  * The public market data endpoints against real PostgreSQL and Redis. Rows are seeded as the engine leader
  * commits them and Redis keys as it caches them; every cached answer is checked against the PostgreSQL answer
  * for the same state. Symbols are unique to this class because the Redis server is shared by the test JVM.
+ * The engine is off: reads need none, and no leader may rewrite the seeded keys.
  */
 @ExtendWith(RealInfrastructure.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "exchange.engine.enabled=false")
 class MarketDataIT {
 
     static final String MARKET = "MDIT_MDUSD";

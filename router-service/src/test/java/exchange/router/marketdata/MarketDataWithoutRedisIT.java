@@ -30,7 +30,8 @@ import tools.jackson.databind.ObjectMapper;
  * PostgreSQL: Redis is a cache, never a dependency of a read.
  */
 @ExtendWith(RealInfrastructure.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "exchange.engine.enabled=false")
 class MarketDataWithoutRedisIT {
 
     @DynamicPropertySource

@@ -32,7 +32,8 @@ import tools.jackson.databind.ObjectMapper;
  * order shape, and nothing of any other account.
  */
 @ExtendWith(RealInfrastructure.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "exchange.engine.enabled=false")
 class OrderQueryIT {
 
     @DynamicPropertySource
