@@ -68,7 +68,7 @@ class MarketDataController {
         Optional<TickerResponse> cached = window.equals(DAY) ? cache.ticker(symbol) : Optional.empty();
         TickerResponse ticker = cached.orElseGet(() -> {
             requireMarket(symbol);
-            return store.ticker(symbol, clock.instant().minus(window));
+            return store.ticker(symbol, window);
         });
         return ResponseEntity.ok().cacheControl(NO_CACHE).body(ticker);
     }
@@ -78,11 +78,10 @@ class MarketDataController {
         Duration window = tickerWindow(interval);
         List<String> symbols = markets.findAllByOrderBySymbol().stream().map(MarketRow::symbol).toList();
         Map<String, TickerResponse> cached = window.equals(DAY) ? cache.tickers(symbols) : Map.of();
-        Instant since = clock.instant().minus(window);
         List<TickerResponse> tickers = new ArrayList<>(symbols.size());
         for (String symbol : symbols) {
             TickerResponse ticker = cached.get(symbol);
-            tickers.add(ticker != null ? ticker : store.ticker(symbol, since));
+            tickers.add(ticker != null ? ticker : store.ticker(symbol, window));
         }
         return ResponseEntity.ok().cacheControl(NO_CACHE).body(tickers);
     }

@@ -1,6 +1,8 @@
 package exchange.router.marketdata;
 
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -8,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -17,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Market data computed from PostgreSQL, the source of truth: the answer when Redis has nothing (or is down),
  * and the only source for trade history and K-lines. Every query is served by an index of V2 (named at each
- * query).
+ * query). Thread-safe.
  */
 @Component
 class MarketDataStore {
@@ -27,10 +33,20 @@ class MarketDataStore {
     private final JdbcClient jdbc;
     private final MarketRepository markets;
     private final TransactionTemplate snapshot;
+    private final Clock clock;
+    // A ticker sums a whole day of trades; on a busy market that is too much work to repeat for every request
+    // of a public endpoint, so each replica reuses a computed ticker for a moment.
+    private final Cache<TickerKey, TickerResponse> tickers;
 
-    MarketDataStore(JdbcClient jdbc, MarketRepository markets, PlatformTransactionManager transactions) {
+    private record TickerKey(String symbol, Duration window) {
+    }
+
+    MarketDataStore(JdbcClient jdbc, MarketRepository markets, PlatformTransactionManager transactions,
+            Clock clock, @Value("${exchange.marketdata.ticker-reuse:1s}") Duration tickerReuse) {
         this.jdbc = jdbc;
         this.markets = markets;
+        this.clock = clock;
+        this.tickers = Caffeine.newBuilder().expireAfterWrite(tickerReuse).maximumSize(10_000).build();
         this.snapshot = new TransactionTemplate(transactions);
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         this.snapshot.setReadOnly(true);
@@ -83,10 +99,17 @@ class MarketDataStore {
     }
 
     /**
-     * The ticker of {@code symbol} over the trades since {@code since}. Indexes: {@code trade_symbol_time_idx}
-     * for the window, {@code trade_symbol_id_idx} for the last price.
+     * The ticker of {@code symbol} over the last {@code window}, computed at most once per
+     * {@code exchange.marketdata.ticker-reuse} (default 1 s) per replica.
      */
-    TickerResponse ticker(String symbol, Instant since) {
+    TickerResponse ticker(String symbol, Duration window) {
+        return tickers.get(new TickerKey(symbol, window), key -> computeTicker(symbol, clock.instant().minus(window)));
+    }
+
+    /**
+     * Indexes: {@code trade_symbol_time_idx} for the window, {@code trade_symbol_id_idx} for the last price.
+     */
+    private TickerResponse computeTicker(String symbol, Instant since) {
         TickerRow row = jdbc.sql("""
                 SELECT count(*) AS trades,
                        (SELECT price FROM trade WHERE symbol = :symbol AND created_at >= :since

@@ -36,11 +36,13 @@ import tools.jackson.databind.ObjectMapper;
  * The public market data endpoints against real PostgreSQL and Redis. Rows are seeded as the engine leader
  * commits them and Redis keys as it caches them; every cached answer is checked against the PostgreSQL answer
  * for the same state. Symbols are unique to this class because the Redis server is shared by the test JVM.
- * The engine is off: reads need none, and no leader may rewrite the seeded keys.
+ * The engine is off: reads need none, and no leader may rewrite the seeded keys. Tickers are computed afresh
+ * for every request, as each test seeds new trades.
  */
 @ExtendWith(RealInfrastructure.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "exchange.engine.enabled=false")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "exchange.engine.enabled=false",
+        "exchange.marketdata.ticker-reuse=0s"})
 class MarketDataIT {
 
     static final String MARKET = "MDIT_MDUSD";
