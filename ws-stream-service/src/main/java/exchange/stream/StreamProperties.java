@@ -26,7 +26,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("exchange.stream")
 public record StreamProperties(
-        @DefaultValue("8192") int maxFrameBytes,
+        @DefaultValue("4096") int maxFrameBytes,
         @DefaultValue("100") int maxSubscriptions,
         @DefaultValue("10000") int maxConnections,
         @DefaultValue("10") int framesPerSecond,

@@ -77,7 +77,9 @@ public class ConnectionRegistry implements SmartLifecycle {
         return connection;
     }
 
+    /** The session is closed: forget the connection and drop whatever it still had queued. */
     public void closed(ClientConnection connection) {
+        connection.outbox().close();
         connections.remove(connection);
     }
 
