@@ -48,6 +48,25 @@ public record DemoAccount(String apiKey, String apiSecret) {
         }
     }
 
+    /** The local stack's admin API token: read from {@code admin-token} in the data directory, created once. */
+    public static String adminToken(Path dataDirectory) {
+        Path file = dataDirectory.resolve("admin-token");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            byte[] random = new byte[24];
+            new java.security.SecureRandom().nextBytes(random);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Files.createDirectories(dataDirectory);
+            Files.writeString(file, token);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or write " + file, e);
+        }
+    }
+
     static DemoAccount generate() {
         try {
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();

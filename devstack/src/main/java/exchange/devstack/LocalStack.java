@@ -23,20 +23,21 @@ import java.util.Map;
  * this process and exit if it is killed outright.
  *
  * <p>Configuration, all optional, from environment variables: {@code EXCHANGE_DATA_DIR} (.exchange-data),
- * {@code EXCHANGE_ROUTER_PORT} (8080), {@code EXCHANGE_WS_PORT} (4000), {@code EXCHANGE_POSTGRES_PORT}
+ * {@code EXCHANGE_ROUTER_PORT} (8080), {@code EXCHANGE_ADMIN_PORT} (8081), {@code EXCHANGE_WS_PORT} (4000), {@code EXCHANGE_POSTGRES_PORT}
  * (15432), {@code EXCHANGE_REDIS_PORT} (16379), {@code EXCHANGE_ROUTER_JAR}, {@code EXCHANGE_WS_JAR},
  * {@code EXCHANGE_APP_JAVA_OPTS}.
  */
 public final class LocalStack implements AutoCloseable {
 
     /** Where and how to run; see the class comment for the variables. */
-    public record Settings(Path dataDirectory, int routerPort, int wsPort, int postgresPort, int redisPort,
-            Path routerJar, Path wsJar, List<String> appJavaOptions) {
+    public record Settings(Path dataDirectory, int routerPort, int adminPort, int wsPort, int postgresPort,
+            int redisPort, Path routerJar, Path wsJar, List<String> appJavaOptions) {
 
         public static Settings fromEnvironment(Map<String, String> env) {
             return new Settings(
                     Path.of(env.getOrDefault("EXCHANGE_DATA_DIR", ".exchange-data")).toAbsolutePath(),
                     port(env, "EXCHANGE_ROUTER_PORT", 8080),
+                    port(env, "EXCHANGE_ADMIN_PORT", 8081),
                     port(env, "EXCHANGE_WS_PORT", 4000),
                     port(env, "EXCHANGE_POSTGRES_PORT", 15432),
                     port(env, "EXCHANGE_REDIS_PORT", 16379),
@@ -73,6 +74,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final List<ManagedProcess> apps = new ArrayList<>();
     private DemoAccount demoAccount;
+    private String adminToken;
 
     public LocalStack(Settings settings) {
         this.settings = settings;
@@ -121,6 +123,7 @@ public final class LocalStack implements AutoCloseable {
         try {
             Files.createDirectories(settings.dataDirectory());
             demoAccount = DemoAccount.loadOrCreate(settings.dataDirectory());
+            adminToken = DemoAccount.adminToken(settings.dataDirectory());
             EmbeddedPostgres postgres = EmbeddedPostgres.start(
                     settings.dataDirectory().resolve("postgres"), settings.postgresPort(), true);
             started.add(postgres);
@@ -130,14 +133,16 @@ public final class LocalStack implements AutoCloseable {
             started.add(redis);
 
             Map<String, String> common = new HashMap<>();
+            common.put("SPRING_DATASOURCE_URL", postgres.jdbcUrl("exchange"));
+            common.put("SPRING_DATASOURCE_USERNAME", EmbeddedPostgres.SUPERUSER);
             common.put("SPRING_DATA_REDIS_HOST", "127.0.0.1");
             common.put("SPRING_DATA_REDIS_PORT", Integer.toString(settings.redisPort()));
             common.put("EXCHANGE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
 
             Map<String, String> routerEnv = new HashMap<>(common);
             routerEnv.put("SERVER_PORT", Integer.toString(settings.routerPort()));
-            routerEnv.put("SPRING_DATASOURCE_URL", postgres.jdbcUrl("exchange"));
-            routerEnv.put("SPRING_DATASOURCE_USERNAME", EmbeddedPostgres.SUPERUSER);
+            routerEnv.put("EXCHANGE_ADMIN_PORT", Integer.toString(settings.adminPort()));
+            routerEnv.put("EXCHANGE_ADMIN_TOKEN", adminToken);
             routerEnv.put("EXCHANGE_DEMO_ENABLED", "true");
             routerEnv.put("EXCHANGE_DEMO_API_KEY", demoAccount.apiKey());
             ManagedProcess router = startApp("router", settings.routerJar(), routerEnv);
@@ -190,6 +195,7 @@ public final class LocalStack implements AutoCloseable {
     private void checkPortsFree() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("router (EXCHANGE_ROUTER_PORT)", settings.routerPort());
+        ports.put("admin API (EXCHANGE_ADMIN_PORT)", settings.adminPort());
         ports.put("ws-stream (EXCHANGE_WS_PORT)", settings.wsPort());
         ports.put("PostgreSQL (EXCHANGE_POSTGRES_PORT)", settings.postgresPort());
         ports.put("Redis (EXCHANGE_REDIS_PORT)", settings.redisPort());
@@ -224,6 +230,11 @@ public final class LocalStack implements AutoCloseable {
         return demoAccount;
     }
 
+    /** The operator API's bearer token (kept in the data directory). */
+    public String adminToken() {
+        return adminToken;
+    }
+
     /** Process ids of everything this stack started, for checks that nothing is left behind. */
     public List<Long> pids() {
         List<Long> pids = new ArrayList<>();
@@ -243,6 +254,7 @@ public final class LocalStack implements AutoCloseable {
 
                 Exchange platform is up (%.1f s). Data directory: %s
                   REST API    http://localhost:%d/api/v1/markets
+                  Admin API   http://localhost:%d/admin/v1/  (Authorization: Bearer %s)
                   WebSocket   ws://localhost:%d/
                   PostgreSQL  jdbc:postgresql://127.0.0.1:%d/exchange (user postgres)
                   Redis       redis://127.0.0.1:%d
@@ -252,7 +264,7 @@ public final class LocalStack implements AutoCloseable {
                   API secret  %s
                 Press Ctrl-C to stop everything.
                 """.formatted(took.toMillis() / 1000.0, settings.dataDirectory(), settings.routerPort(),
-                settings.wsPort(), settings.postgresPort(), settings.redisPort(),
+                settings.adminPort(), adminToken, settings.wsPort(), settings.postgresPort(), settings.redisPort(),
                 settings.dataDirectory().resolve("logs"), demoAccount.apiKey(), demoAccount.apiSecret());
     }
 

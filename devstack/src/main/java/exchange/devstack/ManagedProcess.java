@@ -145,6 +145,16 @@ public final class ManagedProcess implements AutoCloseable {
         return -1;
     }
 
+    /** SIGKILL, as a crash looks to everyone else; waits until the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         stop(Duration.ofSeconds(30));

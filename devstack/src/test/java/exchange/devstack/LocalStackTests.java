@@ -20,6 +20,7 @@ class LocalStackTests {
     void defaultsAreTheDocumentedPorts() {
         LocalStack.Settings settings = LocalStack.Settings.fromEnvironment(Map.of());
         assertThat(settings.routerPort()).isEqualTo(8080);
+        assertThat(settings.adminPort()).isEqualTo(8081);
         assertThat(settings.wsPort()).isEqualTo(4000);
         assertThat(settings.postgresPort()).isEqualTo(15432);
         assertThat(settings.redisPort()).isEqualTo(16379);
@@ -40,6 +41,7 @@ class LocalStackTests {
             LocalStack stack = new LocalStack(LocalStack.Settings.fromEnvironment(Map.of(
                     "EXCHANGE_DATA_DIR", dir.toString(),
                     "EXCHANGE_ROUTER_PORT", Integer.toString(port),
+                    "EXCHANGE_ADMIN_PORT", Integer.toString(TestInfrastructure.freePort()),
                     "EXCHANGE_WS_PORT", Integer.toString(TestInfrastructure.freePort()),
                     "EXCHANGE_POSTGRES_PORT", Integer.toString(TestInfrastructure.freePort()),
                     "EXCHANGE_REDIS_PORT", Integer.toString(TestInfrastructure.freePort()))));

@@ -37,7 +37,7 @@ class LocalStackIT {
     @Test
     void startsServesStopsCleanlyAndKeepsStateAcrossRestarts() throws Exception {
         LocalStack.Settings settings = new LocalStack.Settings(dataDirectory,
-                TestInfrastructure.freePort(), TestInfrastructure.freePort(),
+                TestInfrastructure.freePort(), TestInfrastructure.freePort(), TestInfrastructure.freePort(),
                 TestInfrastructure.freePort(), TestInfrastructure.freePort(),
                 Path.of(System.getProperty("exchange.router.jar")), Path.of(System.getProperty("exchange.ws.jar")),
                 List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"));

@@ -7,7 +7,6 @@ import exchange.router.auth.AuthenticatedAccount;
 import exchange.router.engine.CommandBus;
 import exchange.router.engine.EngineReply;
 import exchange.router.engine.StreamCommand;
-import exchange.router.system.ApiError;
 import exchange.router.system.ApiException;
 
 import org.springframework.http.MediaType;
@@ -81,12 +80,7 @@ class OrderController {
     }
 
     private ResponseEntity<String> respond(EngineReply reply) {
-        if (reply.status() >= 400) {
-            ApiError error = json.readValue(reply.body(), ApiError.class);
-            throw new ApiException(org.springframework.http.HttpStatus.valueOf(reply.status()), error.code(),
-                    error.message());
-        }
-        return json(reply.status(), reply.body());
+        return reply.toResponse(json);
     }
 
     private static ResponseEntity<String> json(int status, String body) {
