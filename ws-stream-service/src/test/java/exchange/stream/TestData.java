@@ -20,6 +20,12 @@ public final class TestData {
     /** An account's key pair: {@code apiKey} is the base64 32-byte public key, as in {@code api_key}. */
     public record ApiKey(long accountId, String apiKey, KeyPair pair) {
 
+        /** The secret as Backpack clients hold it: the base64 32-byte ED25519 seed. */
+        public String secret() {
+            byte[] encoded = pair.getPrivate().getEncoded();
+            return Base64.getEncoder().encodeToString(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
+        }
+
         /** The SUBSCRIBE frame for {@code streams}, signed now with window 5000. */
         public String subscribeFrame(String... streams) {
             return subscribeFrame(System.currentTimeMillis(), 5000, streams);
