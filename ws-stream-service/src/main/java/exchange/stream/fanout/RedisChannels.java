@@ -34,7 +34,8 @@ import io.micrometer.core.instrument.Timer;
  * caller, also while Redis is down (Lettuce queues them).
  *
  * <p>Lettuce reconnects by itself and re-subscribes every channel it holds when it does, so clients stay
- * connected through a Redis restart; messages published while Redis was unreachable are lost (pub/sub has no
+ * connected through a Redis restart (this class re-subscribes them too, in case a SUBSCRIBE was refused while
+ * Redis was away: see {@link RedisConfiguration}); messages published while Redis was unreachable are lost (pub/sub has no
  * history), which depth clients see as a gap in {@code U}/{@code u}. If Redis is down at start-up, the first
  * connection is retried every second.
  *
@@ -83,7 +84,7 @@ class RedisChannels implements SmartLifecycle {
     void acquire(String channel) {
         synchronized (references) {
             if (references.merge(channel, 1, Integer::sum) == 1 && connection != null) {
-                connection.async().subscribe(channel);
+                send(() -> connection.async().subscribe(channel), "SUBSCRIBE " + channel);
             }
         }
     }
@@ -93,7 +94,25 @@ class RedisChannels implements SmartLifecycle {
         synchronized (references) {
             Integer left = references.computeIfPresent(channel, (c, n) -> n == 1 ? null : n - 1);
             if (left == null && connection != null) {
-                connection.async().unsubscribe(channel);
+                send(() -> connection.async().unsubscribe(channel), "UNSUBSCRIBE " + channel);
+            }
+        }
+    }
+
+    private static void send(Runnable command, String what) {
+        try {
+            command.run();
+        } catch (RuntimeException e) {
+            log.warn("Redis refused {} ({}); it is re-sent when the connection is back", what, e.toString());
+        }
+    }
+
+    /** Subscribes every referenced channel again: a no-op for those Lettuce already re-subscribed. */
+    private void resubscribeAll() {
+        synchronized (references) {
+            if (connection != null && !references.isEmpty()) {
+                String[] channels = references.keySet().toArray(String[]::new);
+                send(() -> connection.async().subscribe(channels), "SUBSCRIBE of " + channels.length + " channels");
             }
         }
     }
@@ -126,8 +145,8 @@ class RedisChannels implements SmartLifecycle {
                 @Override
                 public void onRedisConnected(RedisChannelHandler<?, ?> handler) {
                     if (!connected.getAndSet(true)) {
-                        log.info("Redis pub/sub connection is back; Lettuce re-subscribes {} channels",
-                                channelCount());
+                        log.info("Redis pub/sub connection is back; re-subscribing {} channels", channelCount());
+                        resubscribeAll();
                     }
                 }
 
