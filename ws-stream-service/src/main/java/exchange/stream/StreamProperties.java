@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param apiKeyCacheTtl how long a key lookup is trusted (revocation applies to new subscriptions after this)
  * @param apiKeyCacheSize bound of the key cache; when full, expired entries go first, then everything
  * @param marketRefresh how often the market list is reloaded from PostgreSQL
+ * @param fanoutThreads threads writing to subscribers (connections are split between them); 0 = one per CPU
+ * @param fanoutQueue messages waiting per fan-out thread; when full, the Redis listener waits (Redis then buffers,
+ *     and past its pub/sub output limit disconnects this replica, which reconnects and re-subscribes)
  */
 @ConfigurationProperties("exchange.stream")
 public record StreamProperties(
@@ -38,5 +41,7 @@ public record StreamProperties(
         @DefaultValue("30s") Duration shutdownGrace,
         @DefaultValue("30s") Duration apiKeyCacheTtl,
         @DefaultValue("10000") int apiKeyCacheSize,
-        @DefaultValue("30s") Duration marketRefresh) {
+        @DefaultValue("30s") Duration marketRefresh,
+        @DefaultValue("0") int fanoutThreads,
+        @DefaultValue("65536") int fanoutQueue) {
 }

@@ -1,0 +1,93 @@
+package exchange.stream.fanout;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+
+import exchange.stream.connection.Outbox;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.TextMessage;
+
+/**
+ * One fan-out thread and the share of connections it writes to. Writing one message to 2,000 sockets is
+ * thousands of system calls; split over one thread per CPU it takes a fraction of the time, and Lettuce's I/O
+ * thread only hands each message over. A connection belongs to one shard, so its messages stay in order.
+ *
+ * <p>Bound: at most {@code capacity} messages wait; when full, {@link #submit} blocks the Redis listener until
+ * there is room (back-pressure to Redis, see {@code exchange.stream.fanout-queue}).
+ */
+final class FanoutShard {
+
+    private record Delivery(String key, TextMessage message) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(FanoutShard.class);
+
+    private final Map<String, Set<Outbox>> topics = new ConcurrentHashMap<>();
+    private final BlockingQueue<Delivery> queue;
+    private final Thread thread;
+
+    FanoutShard(int index, int capacity) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.thread = Thread.ofPlatform().name("fanout-" + index).daemon().start(this::run);
+    }
+
+    /** Called under the fan-out's subscription lock. */
+    void add(String key, Outbox outbox) {
+        topics.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(outbox);
+    }
+
+    /** Called under the fan-out's subscription lock. */
+    void remove(String key, Outbox outbox) {
+        Set<Outbox> subscribers = topics.get(key);
+        if (subscribers != null && subscribers.remove(outbox) && subscribers.isEmpty()) {
+            topics.remove(key);
+        }
+    }
+
+    /** Queues {@code message} for this shard's subscribers of {@code key}, if it has any. */
+    void submit(String key, TextMessage message) {
+        if (!topics.containsKey(key)) {
+            return;
+        }
+        try {
+            queue.put(new Delivery(key, message));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    void stop() {
+        thread.interrupt();
+    }
+
+    private void run() {
+        while (!Thread.currentThread().isInterrupted()) {
+            Delivery delivery;
+            try {
+                delivery = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            Set<Outbox> subscribers = topics.get(delivery.key());
+            if (subscribers == null) {
+                continue;
+            }
+            for (Outbox outbox : subscribers) {
+                try {
+                    outbox.offer(delivery.message());
+                } catch (RuntimeException e) {
+                    log.error("Delivery on {} failed", delivery.key(), e);
+                }
+            }
+        }
+    }
+}
