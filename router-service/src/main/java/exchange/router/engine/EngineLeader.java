@@ -49,7 +49,7 @@ import tools.jackson.databind.ObjectMapper;
  * outage are never acknowledged work: clients time out and retry idempotently.
  */
 @Component
-class EngineLeader implements SmartLifecycle {
+class EngineLeader implements SmartLifecycle, EngineLeadership {
 
     private static final Logger log = LoggerFactory.getLogger(EngineLeader.class);
     private static final int RECENT_TRADES = 1000;
@@ -75,7 +75,8 @@ class EngineLeader implements SmartLifecycle {
         this.output = new EngineOutput(json);
     }
 
-    boolean isLeading() {
+    @Override
+    public boolean isLeading() {
         return leading;
     }
 
@@ -267,6 +268,8 @@ class EngineLeader implements SmartLifecycle {
         final Map<String, Long> depthIds = new HashMap<>();
         final Map<String, RecentOrder> recentByClientId = new HashMap<>();
         final Map<Long, String> clientKeyByOrderId = new HashMap<>();
+        final Map<String, List<String>> bookTickers = new HashMap<>();
+        final CandleTracker candles = new CandleTracker(store::candle);
         String lastStreamId;
         long lastCommandId;
         long lastTimestamp;
@@ -479,6 +482,7 @@ class EngineLeader implements SmartLifecycle {
                     case EngineEvent.Trade t -> {
                         batch.trades.add(t);
                         nextTradeId = Math.max(nextTradeId, t.tradeId() + 1);
+                        candles.onTrade(t.symbol(), t.price(), t.quantity(), t.timestamp(), markets.get(t.symbol()));
                     }
                     case EngineEvent.BalanceChanged b -> batch.balances.put(b.accountId() + ":" + b.asset(), b);
                     case EngineEvent.AssetCreated a -> {
@@ -530,7 +534,36 @@ class EngineLeader implements SmartLifecycle {
                 output.fillUpdates(t, batch.orders.get(t.makerOrderId()), batch.orders.get(t.takerOrderId()),
                         markets, messages);
             }
+            messages.addAll(candles.drain(markets, lastTimestamp, output));
+            for (String symbol : batch.depthUpdateIds.keySet()) {
+                bookTicker(symbol, messages);
+            }
             return messages;
+        }
+
+        /** Publishes the top of the book when it changed: price or quantity on either side. */
+        private void bookTicker(String symbol, List<EngineOutput.StreamMessage> messages) {
+            MarketUnits m = markets.get(symbol);
+            Map.Entry<Long, Long> bid = bidBooks.get(symbol).lastEntry();
+            Map.Entry<Long, Long> ask = askBooks.get(symbol).firstEntry();
+            List<String> top = java.util.Arrays.asList(
+                    ask == null ? null : m.price(ask.getKey()), ask == null ? null : m.quantity(ask.getValue()),
+                    bid == null ? null : m.price(bid.getKey()), bid == null ? null : m.quantity(bid.getValue()));
+            if (top.equals(bookTickers.put(symbol, top))) {
+                return;
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("e", "bookTicker");
+            data.put("E", lastTimestamp);
+            data.put("s", symbol);
+            data.put("a", top.get(0));
+            data.put("A", top.get(1));
+            data.put("b", top.get(2));
+            data.put("B", top.get(3));
+            data.put("u", Long.toString(depthIds.get(symbol)));
+            data.put("T", lastTimestamp);
+            String stream = "bookTicker." + symbol;
+            messages.add(new EngineOutput.StreamMessage(stream, output.envelope(stream, data)));
         }
 
         Map<String, String> depthSnapshots(Batch batch) {

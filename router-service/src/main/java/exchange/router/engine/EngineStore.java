@@ -260,6 +260,30 @@ class EngineStore {
                 .params(accountId, kind, externalId).query(Long.class).single() > 0;
     }
 
+    record CandleRow(long trades, BigDecimal open, BigDecimal high, BigDecimal low, BigDecimal close,
+            BigDecimal volume) {
+    }
+
+    /** The committed trades of one candle, for {@link CandleTracker}. */
+    CandleTracker.Candle candle(String symbol, Instant start, Instant end, MarketUnits market) {
+        CandleRow row = jdbc.sql("""
+                SELECT count(*) AS trades, (array_agg(price ORDER BY id))[1] AS open, max(price) AS high,
+                       min(price) AS low, (array_agg(price ORDER BY id DESC))[1] AS close,
+                       coalesce(sum(quantity), 0) AS volume
+                FROM trade WHERE symbol = ? AND created_at >= ? AND created_at < ?""")
+                .params(symbol, Timestamp.from(start), Timestamp.from(end)).query(CandleRow.class).single();
+        CandleTracker.Candle candle = new CandleTracker.Candle(start);
+        if (row.trades() > 0) {
+            candle.trades = row.trades();
+            candle.open = market.ticksOf(row.open());
+            candle.high = market.ticksOf(row.high());
+            candle.low = market.ticksOf(row.low());
+            candle.close = market.ticksOf(row.close());
+            candle.volume = market.stepsOf(row.volume());
+        }
+        return candle;
+    }
+
     /**
      * Orders with a clientId created within {@code window}, oldest first: the leader's idempotency memory
      * after a takeover.

@@ -12,7 +12,7 @@ import java.util.Optional;
  * 1970-01-01), weeks start on Monday 00:00 UTC, months on the 1st 00:00 UTC. {@link #bucketSql()} groups the
  * same way in PostgreSQL, so Java and SQL agree on every boundary.
  */
-enum KlineInterval {
+public enum KlineInterval {
 
     ONE_SECOND("1s", Duration.ofSeconds(1)),
     ONE_MINUTE("1m", Duration.ofMinutes(1)),
@@ -42,7 +42,7 @@ enum KlineInterval {
         this.length = length;
     }
 
-    static Optional<KlineInterval> parse(String value) {
+    public static Optional<KlineInterval> parse(String value) {
         for (KlineInterval interval : values()) {
             if (interval.wire.equals(value)) {
                 return Optional.of(interval);
@@ -51,12 +51,12 @@ enum KlineInterval {
         return Optional.empty();
     }
 
-    String wire() {
+    public String wire() {
         return wire;
     }
 
     /** The start of the candle that contains {@code time}. */
-    Instant bucketStart(Instant time) {
+    public Instant bucketStart(Instant time) {
         if (length == null) {
             YearMonth month = YearMonth.from(time.atOffset(ZoneOffset.UTC));
             return month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
@@ -68,7 +68,7 @@ enum KlineInterval {
     }
 
     /** The start of the candle {@code count} candles after the one starting at {@code bucketStart}. */
-    Instant plus(Instant bucketStart, long count) {
+    public Instant plus(Instant bucketStart, long count) {
         if (length == null) {
             return bucketStart.atOffset(ZoneOffset.UTC).plusMonths(count).toInstant();
         }

@@ -56,6 +56,9 @@ class OrderPipelineIT {
     @Autowired
     CommandBus bus;
 
+    @Autowired
+    org.springframework.data.redis.connection.RedisConnectionFactory connections;
+
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
     private BackpackClient seller;
@@ -174,6 +177,67 @@ class OrderPipelineIT {
         assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE account_id = ? AND status = 'New'").param(sellerId)
                 .query(Long.class).single()).isEqualTo(1);
         assertConservation();
+    }
+
+    @Test
+    void committedBatchesArePublishedInBackpacksStreamFormat() throws Exception {
+        java.util.Queue<String[]> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        org.springframework.data.redis.listener.RedisMessageListenerContainer listeners =
+                new org.springframework.data.redis.listener.RedisMessageListenerContainer();
+        listeners.setConnectionFactory(connections);
+        listeners.afterPropertiesSet();
+        List<String> channels = List.of("depth.ETH_USDC", "trade.ETH_USDC", "bookTicker.ETH_USDC",
+                "kline.1m.ETH_USDC", "ticker.ETH_USDC", "account.orderUpdate#" + buyerId,
+                "account.orderUpdate.ETH_USDC#" + sellerId);
+        for (String channel : channels) {
+            listeners.addMessageListener((message, pattern) -> received.add(new String[] {
+                    new String(message.getChannel()), new String(message.getBody())}),
+                    new org.springframework.data.redis.listener.ChannelTopic(channel));
+        }
+        listeners.start();
+        Thread.sleep(300);
+        assertThat(bus.submit(StreamCommand.transfer(StreamCommand.DEPOSIT, sellerId, "ETH", 200_000_000L,
+                "it-eth-" + sellerId)).status()).isEqualTo(200);
+        try {
+            ok(post(seller, "/api/v1/order", "orderExecute", Map.of(
+                    "symbol", "ETH_USDC", "side", "Ask", "orderType", "Limit", "price", "120", "quantity", "1")));
+            ok(post(buyer, "/api/v1/order", "orderExecute", Map.of(
+                    "symbol", "ETH_USDC", "side", "Bid", "orderType", "Market", "quantity", "0.4")));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> received.stream()
+                    .anyMatch(m -> m[0].equals("ticker.ETH_USDC") && m[1].contains("\"c\":\"120\"")));
+        } finally {
+            listeners.stop();
+            listeners.destroy();
+        }
+        Map<String, List<JsonNode>> byChannel = new java.util.HashMap<>();
+        for (String[] message : received) {
+            byChannel.computeIfAbsent(message[0], c -> new java.util.ArrayList<>()).add(json.readTree(message[1]));
+        }
+        List<JsonNode> depth = byChannel.get("depth.ETH_USDC");
+        assertThat(depth).hasSizeGreaterThanOrEqualTo(2);
+        for (int i = 1; i < depth.size(); i++) {
+            assertThat(depth.get(i).at("/data/U").asLong()).isEqualTo(depth.get(i - 1).at("/data/u").asLong() + 1);
+        }
+        assertThat(depth.getFirst().get("stream").asString()).isEqualTo("depth.ETH_USDC");
+        JsonNode trade = byChannel.get("trade.ETH_USDC").getFirst().get("data");
+        assertThat(trade.get("p").asString()).isEqualTo("120");
+        assertThat(trade.get("q").asString()).isEqualTo("0.4");
+        assertThat(trade.get("m").asBoolean()).isFalse();
+        JsonNode top = byChannel.get("bookTicker.ETH_USDC").getLast().get("data");
+        assertThat(top.get("a").asString()).isEqualTo("120");
+        assertThat(top.get("A").asString()).isEqualTo("0.6");
+        JsonNode candle = byChannel.get("kline.1m.ETH_USDC").getLast().get("data");
+        assertThat(candle.get("c").asString()).isEqualTo("120");
+        assertThat(candle.get("n").asLong()).isPositive();
+        assertThat(byChannel.get("account.orderUpdate#" + buyerId)).extracting(m -> m.at("/data/e").asString())
+                .contains("orderAccepted", "orderFill");
+        assertThat(byChannel.get("account.orderUpdate#" + buyerId))
+                .allSatisfy(m -> assertThat(m.get("stream").asString()).isEqualTo("account.orderUpdate"));
+        assertThat(byChannel.get("account.orderUpdate.ETH_USDC#" + sellerId)).extracting(m -> m.at("/data/e").asString())
+                .contains("orderAccepted", "orderFill");
+        // Pub/sub channels are shared by every test context in this JVM; look for this context's ticker.
+        assertThat(byChannel.get("ticker.ETH_USDC")).anySatisfy(m -> assertThat(m.at("/data/c").asString())
+                .isEqualTo("120"));
     }
 
     private void assertConservation() {
