@@ -17,9 +17,9 @@ import io.micrometer.core.instrument.Counter;
  * One connection's bounded outbound queue with a single sender, in the spirit of Spring's
  * {@code ConcurrentWebSocketSessionDecorator} (one sender at a time, buffer limit, send time limit, terminate on
  * overflow) but built on the container's non-blocking send: {@link #offer} never blocks, whatever the client does,
- * so the Redis listener thread that calls it for every subscriber is never held up by a slow client. (The
+ * so the fan-out thread that calls it for each of its subscribers is never held up by a slow client. (The
  * decorator flushes on the caller's thread, so the first message to a client whose TCP window just closed would
- * block the listener for the whole send timeout.)
+ * block that thread, and every client behind it, for the whole send timeout.)
  *
  * <p>Bounds and outcomes: at most {@code maxMessages} messages and {@code maxChars} characters wait here; the
  * offer that would exceed either closes the connection with {@link CloseCodes#SLOW_CONSUMER} and drops the queue.

@@ -39,7 +39,8 @@ import io.micrometer.core.instrument.Timer;
  * history), which depth clients see as a gap in {@code U}/{@code u}. If Redis is down at start-up, the first
  * connection is retried every second.
  *
- * <p>Messages are delivered in publish order on Lettuce's I/O thread to the {@link Sink}, which must not block.
+ * <p>Messages are delivered in publish order on Lettuce's I/O thread to the {@link Sink}, which hands them on
+ * (it waits only when the fan-out queues are full, see {@link Fanout}).
  */
 @Component
 class RedisChannels implements SmartLifecycle {
