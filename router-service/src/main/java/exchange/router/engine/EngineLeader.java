@@ -24,6 +24,14 @@ import exchange.common.engine.MatchingEngine;
 import exchange.common.engine.OrderSnapshot;
 import exchange.router.order.OrderResponse;
 
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -60,13 +68,37 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     private final EngineProperties properties;
     private final EngineOutput output;
     private final ObjectMapper json;
+    private final Timer applyTimer;
+    private final Timer commitTimer;
+    private final Timer publishTimer;
+    private final DistributionSummary batchSize;
 
     private volatile boolean running;
     private volatile boolean leading;
     private volatile Thread thread;
+    /** Committed batches waiting to be sent; bounded, so a slow Redis slows the engine instead of growing memory. */
+    private final BlockingQueue<Publication> publications = new ArrayBlockingQueue<>(256);
+    private long batchesSinceTrim;
+
+    /** Everything one committed batch sends to Redis, rendered on the engine thread. */
+    private record Publication(Map<String, List<EngineReply>> replies, List<EngineOutput.StreamMessage> messages,
+            Map<String, String> depthSnapshots, List<String[]> trades, String trimTo) {
+    }
 
     EngineLeader(LeaderLease lease, StringRedisTemplate redis, EngineStore store, EngineProperties properties,
-            ObjectMapper json) {
+            ObjectMapper json, MeterRegistry meters) {
+        this.applyTimer = Timer.builder("exchange.engine.batch.apply").description("Applying a batch in memory")
+                .publishPercentileHistogram().register(meters);
+        this.commitTimer = Timer.builder("exchange.engine.batch.commit")
+                .description("Writing and committing a batch in PostgreSQL").publishPercentileHistogram()
+                .register(meters);
+        this.publishTimer = Timer.builder("exchange.engine.batch.publish")
+                .description("Sending a committed batch's replies and market data to Redis (publisher thread)")
+                .register(meters);
+        this.batchSize = DistributionSummary.builder("exchange.engine.batch.size")
+                .description("Commands per batch").register(meters);
+        Gauge.builder("exchange.engine.leader", this, leader -> leader.leading ? 1 : 0)
+                .description("1 while this replica runs the engine").register(meters);
         this.lease = lease;
         this.redis = redis;
         this.store = store;
@@ -87,6 +119,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         }
         running = true;
         thread = Thread.ofPlatform().name("engine-leader").daemon(false).start(this::compete);
+        Thread.ofPlatform().name("engine-publisher").daemon(true).start(this::sendPublications);
     }
 
     @Override
@@ -173,11 +206,16 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                 }
                 continue;
             }
+            long begin = System.nanoTime();
             Batch batch = term.apply(records);
+            long applied = System.nanoTime();
             store.commit(lease, epoch, batch, term.markets, term.assetDecimals);
             renewedAt = System.nanoTime();
             term.committed(batch);
             publish(batch, term);
+            applyTimer.record(applied - begin, TimeUnit.NANOSECONDS);
+            commitTimer.record(renewedAt - applied, TimeUnit.NANOSECONDS);
+            batchSize.record(records.size());
         }
     }
 
@@ -197,37 +235,68 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         }
     }
 
+    /**
+     * Renders the batch's replies and market data and hands them to the publisher thread, so the engine can
+     * apply and commit the next batch while this one is sent. Order is kept: one publisher, FIFO.
+     */
     private void publish(Batch batch, Term term) {
+        Map<String, List<EngineReply>> byChannel = new LinkedHashMap<>();
+        for (Batch.Reply reply : batch.replies) {
+            byChannel.computeIfAbsent(reply.channel(), c -> new ArrayList<>()).add(reply.reply());
+        }
+        List<String[]> trades = new ArrayList<>(batch.trades.size());
+        for (EngineEvent.Trade trade : batch.trades) {
+            trades.add(new String[] {"exchange:md:trades:" + trade.symbol(),
+                output.restTrade(trade, term.markets.get(trade.symbol()))});
+        }
+        String trimTo = ++batchesSinceTrim % 100 == 0 ? batch.lastStreamId : null;
+        Publication publication = new Publication(byChannel, term.streamMessages(batch), term.depthSnapshots(batch),
+                trades, trimTo);
         try {
-            Map<String, List<EngineReply>> byChannel = new LinkedHashMap<>();
-            for (Batch.Reply reply : batch.replies) {
-                byChannel.computeIfAbsent(reply.channel(), c -> new ArrayList<>()).add(reply.reply());
+            publications.put(publication);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sendPublications() {
+        while (true) {
+            Publication publication;
+            try {
+                publication = publications.take();
+            } catch (InterruptedException e) {
+                return;
             }
-            List<EngineOutput.StreamMessage> messages = term.streamMessages(batch);
-            Map<String, String> snapshots = term.depthSnapshots(batch);
-            List<EngineEvent.Trade> trades = batch.trades;
+            long begin = System.nanoTime();
+            send(publication);
+            publishTimer.record(System.nanoTime() - begin, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void send(Publication p) {
+        try {
             redis.executePipelined((RedisCallback<Object>) connection -> {
-                for (Map.Entry<String, List<EngineReply>> replies : byChannel.entrySet()) {
+                for (Map.Entry<String, List<EngineReply>> replies : p.replies().entrySet()) {
                     connection.publish(bytes(replies.getKey()), bytes(json.writeValueAsString(replies.getValue())));
                 }
-                for (EngineOutput.StreamMessage message : messages) {
+                for (EngineOutput.StreamMessage message : p.messages()) {
                     connection.publish(bytes(message.channel()), bytes(message.payload()));
                 }
-                for (Map.Entry<String, String> snapshot : snapshots.entrySet()) {
+                for (Map.Entry<String, String> snapshot : p.depthSnapshots().entrySet()) {
                     connection.stringCommands().set(bytes("exchange:md:depth:" + snapshot.getKey()),
                             bytes(snapshot.getValue()));
                 }
-                Set<String> tradedMarkets = new LinkedHashSet<>();
-                for (EngineEvent.Trade trade : trades) {
-                    String key = "exchange:md:trades:" + trade.symbol();
-                    connection.listCommands().lPush(bytes(key), bytes(output.restTrade(trade,
-                            term.markets.get(trade.symbol()))));
-                    tradedMarkets.add(key);
+                Set<String> tradeLists = new LinkedHashSet<>();
+                for (String[] trade : p.trades()) {
+                    connection.listCommands().lPush(bytes(trade[0]), bytes(trade[1]));
+                    tradeLists.add(trade[0]);
                 }
-                for (String key : tradedMarkets) {
+                for (String key : tradeLists) {
                     connection.listCommands().lTrim(bytes(key), 0, RECENT_TRADES - 1);
                 }
-                trimCommitted(connection, batch.lastStreamId);
+                if (p.trimTo() != null) {
+                    trimCommitted(connection, p.trimTo());
+                }
                 return null;
             });
         } catch (RuntimeException e) {

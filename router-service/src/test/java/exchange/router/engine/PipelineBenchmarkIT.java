@@ -1,0 +1,182 @@
+package exchange.router.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import exchange.devstack.RealInfrastructure;
+import exchange.devstack.TestInfrastructure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.HdrHistogram.Recorder;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The order pipeline without HTTP: many concurrent submitters put commands straight into the command stream
+ * through {@link CommandBus} and wait for the committed reply. Reports committed commands/s and
+ * acknowledgement latency, closed-loop (max throughput) and open-loop at a fixed rate (latency from the
+ * intended send time, so no coordinated omission), plus where the leader spends its time.
+ *
+ * <p>A benchmark, not a test: it asserts nothing about speed. Run it with
+ * {@code ./mvnw -B verify -Pslow -pl router-service -am -Dit.test=PipelineBenchmarkIT -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@Tag("perf")
+@ExtendWith(RealInfrastructure.class)
+@SpringBootTest(properties = {"exchange.demo.enabled=true", "exchange.auth.requests-per-second=1000000"})
+class PipelineBenchmarkIT {
+
+    private static final int ACCOUNTS = 200;
+
+    private record Resting(long account, long orderId) {
+    }
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.shared().springProperties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @Autowired
+    CommandBus bus;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void pipelineThroughputAndLatency() throws Exception {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                jdbc.sql("SELECT count(*) FROM market").query(Long.class).single() == 3);
+        long firstAccount = jdbc.sql("SELECT nextval('account_id_seq')").query(Long.class).single();
+        List<StreamCommand> deposits = new ArrayList<>();
+        for (int i = 0; i < ACCOUNTS; i++) {
+            long account = firstAccount + i;
+            jdbc.sql("INSERT INTO account (id, label) VALUES (?, 'bench')").param(account).update();
+            deposits.add(StreamCommand.transfer(StreamCommand.DEPOSIT, account, "USDC", 100_000_000_000_000L, "u"));
+            deposits.add(StreamCommand.transfer(StreamCommand.DEPOSIT, account, "SOL", 1_000_000_000_000_000L, "s"));
+        }
+        jdbc.sql("SELECT setval('account_id_seq', ?)").param(firstAccount + ACCOUNTS).query().singleValue();
+        for (int i = 0; i < deposits.size(); i += 40) {
+            bus.submitAll(deposits.subList(i, Math.min(deposits.size(), i + 40)));
+        }
+
+        run("warm-up, closed loop, 64 submitters", firstAccount, 64, 0, Duration.ofSeconds(10));
+        run("closed loop, 64 submitters", firstAccount, 64, 0, Duration.ofSeconds(20));
+        run("closed loop, 256 submitters", firstAccount, 256, 0, Duration.ofSeconds(20));
+        run("open loop, 5,000 commands/s", firstAccount, 0, 5_000, Duration.ofSeconds(20));
+    }
+
+    private void run(String name, long firstAccount, int submitters, int ratePerSecond, Duration length)
+            throws Exception {
+        Recorder latency = new Recorder(3);
+        AtomicLong committed = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        ConcurrentLinkedQueue<Resting> restingOrders = new ConcurrentLinkedQueue<>();
+        double commitBefore = totalMillis("exchange.engine.batch.commit");
+        double applyBefore = totalMillis("exchange.engine.batch.apply");
+        double publishBefore = totalMillis("exchange.engine.batch.publish");
+        long batchesBefore = meters.get("exchange.engine.batch.commit").timer().count();
+        long begin = System.nanoTime();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            if (ratePerSecond == 0) {
+                for (int s = 0; s < submitters; s++) {
+                    SplittableRandom random = new SplittableRandom(s);
+                    executor.submit(() -> {
+                        while (!stop.get()) {
+                            long sent = System.nanoTime();
+                            submit(random, firstAccount, restingOrders, committed, failed);
+                            latency.recordValue((System.nanoTime() - sent) / 1000);
+                        }
+                    });
+                }
+                Thread.sleep(length.toMillis());
+                stop.set(true);
+            } else {
+                long interval = 1_000_000_000L / ratePerSecond;
+                long total = length.toSeconds() * ratePerSecond;
+                SplittableRandom seeds = new SplittableRandom(42);
+                for (long i = 0; i < total; i++) {
+                    long intended = begin + i * interval;
+                    long wait = intended - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    SplittableRandom random = seeds.split();
+                    executor.submit(() -> {
+                        submit(random, firstAccount, restingOrders, committed, failed);
+                        latency.recordValue((System.nanoTime() - intended) / 1000);
+                    });
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        var histogram = latency.getIntervalHistogram();
+        long batches = meters.get("exchange.engine.batch.commit").timer().count() - batchesBefore;
+        System.out.printf("%n== %s: %,d committed in %.1f s = %,.0f commands/s, %d failed%n", name, committed.get(),
+                seconds, committed.get() / seconds, failed.get());
+        System.out.printf("   ack latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
+                histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(90) / 1000.0,
+                histogram.getValueAtPercentile(99) / 1000.0, histogram.getValueAtPercentile(99.9) / 1000.0,
+                histogram.getMaxValue() / 1000.0);
+        System.out.printf("   leader: %,d batches, %.0f commands/batch; per batch apply %.2f ms, commit %.2f ms, "
+                        + "publish %.2f ms%n", batches, committed.get() / (double) Math.max(1, batches),
+                (totalMillis("exchange.engine.batch.apply") - applyBefore) / Math.max(1, batches),
+                (totalMillis("exchange.engine.batch.commit") - commitBefore) / Math.max(1, batches),
+                (totalMillis("exchange.engine.batch.publish") - publishBefore) / Math.max(1, batches));
+    }
+
+    private double totalMillis(String timer) {
+        Timer t = meters.get(timer).timer();
+        return t.totalTime(TimeUnit.MILLISECONDS);
+    }
+
+    /** 50% limit near the touch, 10% crossing IOC, 35% cancel, 5% post-only: the engine benchmark's mix. */
+    private void submit(SplittableRandom random, long firstAccount, ConcurrentLinkedQueue<Resting> resting,
+            AtomicLong committed, AtomicLong failed) {
+        long account = firstAccount + random.nextInt(ACCOUNTS);
+        boolean bid = random.nextBoolean();
+        int kind = random.nextInt(100);
+        StreamCommand command;
+        if (kind < 35) {
+            Resting order = resting.poll();
+            command = order == null
+                    ? StreamCommand.cancelAll(account, "SOL_USDC")
+                    : StreamCommand.cancel(order.account(), "SOL_USDC", order.orderId(), StreamCommand.NO_CLIENT_ID);
+        } else {
+            long price = 10_000 + (bid ? -1 : 1) * (1 + random.nextInt(50));
+            boolean crossing = kind < 45;
+            if (crossing) {
+                price = 10_000 + (bid ? 60 : -60);
+            }
+            command = StreamCommand.place(account, "SOL_USDC", bid ? "Bid" : "Ask", "Limit", price,
+                    1 + random.nextInt(100), 0, crossing ? "IOC" : "GTC", kind >= 95, "RejectTaker",
+                    StreamCommand.NO_CLIENT_ID);
+        }
+        try {
+            EngineReply reply = bus.submit(command);
+            committed.incrementAndGet();
+            if (reply.status() == 200 && command.type().equals(StreamCommand.PLACE) && reply.body().contains("\"New\"")) {
+                resting.add(new Resting(account, Long.parseLong(reply.body().replaceAll(".*\"id\":\"(\\d+)\".*", "$1"))));
+            }
+        } catch (RuntimeException e) {
+            failed.incrementAndGet();
+        }
+    }
+}
