@@ -112,8 +112,8 @@ class SignedRequestFilter extends OncePerRequestFilter {
             throw ApiException.badRequest("INVALID_CLIENT_REQUEST", "Malformed JSON body");
         }
         if (endpoint.equals(Instructions.BATCH_ORDERS)) {
-            if (!json.isArray()) {
-                throw ApiException.badRequest("INVALID_CLIENT_REQUEST", "Body must be a JSON array of orders");
+            if (!json.isArray() || json.isEmpty()) {
+                throw ApiException.badRequest("INVALID_CLIENT_REQUEST", "Body must be a non-empty JSON array of orders");
             }
             List<SortedMap<String, String>> orders = new ArrayList<>();
             for (JsonNode order : json) {
