@@ -340,6 +340,9 @@ describe('trading on a fresh market (ccxt REST)', () => {
         }
         const two = await taker.fetchMyTrades(market.symbol, undefined, 2);
         assert.equal(two.length, 2);
+        // since / until are sent as from / to (ms)
+        assert.deepEqual(await taker.fetchMyTrades(market.symbol, Date.now() + 60000), []);
+        assert.deepEqual(await taker.fetchMyTrades(market.symbol, undefined, undefined, { until: startedAt - 60000 }), []);
     });
 
     it('fetchBalance: final balances of both accounts equal deposits +/- trades - fees, to the last decimal', async () => {
@@ -385,7 +388,7 @@ describe('trading on a fresh market (ccxt REST)', () => {
             assert.equal(ticker.info.trades, String(trades.length));
             // priceChangePercent is a fraction (six decimals), ccxt multiplies by 100: 0.13 / 101.37 = 0.1282 %
             assert.ok(Math.abs(ticker.percentage - 0.128243) < 0.0001, `percentage ${ticker.percentage}`);
-        });
+        }, { timeout: 5000 });
         assert.equal(quoteVolume, 343.49);
     });
 
@@ -399,7 +402,7 @@ describe('trading on a fresh market (ccxt REST)', () => {
             assert.equal(tickers[market.symbol].baseVolume, 3.4);
             const some = await taker.fetchTickers([market.symbol, 'SOL/USDC']);
             assert.deepEqual(Object.keys(some).sort(), [market.symbol, 'SOL/USDC'].sort());
-        });
+        }, { timeout: 5000 });
     });
 
     it('fetchOHLCV: candles add up to the trades', async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { newMarket, newAccount, proClient, restClient, withTimeout, sleep } from '../lib/harness.js';
 
 const WAIT = 10000; // ms for one stream update
-const SETTLE = 500; // ms for a SUBSCRIBE to reach ws-stream and Redis before the event it should see
+const SETTLE = 1000; // ms for a SUBSCRIBE to reach ws-stream and its Redis subscription before the event (no ack exists)
 
 /**
  * Waits until check(state()) holds: ccxt.pro keeps the latest state in exchange.orderbooks / tickers / ohlcvs /
