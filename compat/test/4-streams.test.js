@@ -1,6 +1,6 @@
 // WebSocket streams through ccxt.pro's backpack adapter (ws-stream fed by the engine leader): watchOrderBook
-// (REST snapshot + depth deltas by U/u), watchTrades, watchTicker, watchOHLCV and the signed watchOrders, on a
-// fresh market with a maker M and a taker T.
+// (REST snapshot + depth deltas by U/u), watchBidsAsks, watchTrades, watchTicker, watchOHLCV and the signed
+// watchOrders, on a fresh market with a maker M and a taker T.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,6 +92,22 @@ describe('WebSocket streams (ccxt.pro)', () => {
         assert.equal(after.nonce, nonce + 2, 'one depth update id per command');
         const rest = await taker.fetchOrderBook(market.symbol);
         assert.deepEqual([rest.bids, rest.asks, rest.nonce], plain([after.bids, after.asks, after.nonce]), 'as REST');
+    });
+
+    it('watchBidsAsks: the top of the book as it changes', async () => {
+        const pending = pub.watchBidsAsks([market.symbol]);
+        pending.catch(() => {});
+        await sleep(SETTLE);
+        const better = await maker.createOrder(market.symbol, 'limit', 'buy', 0.3, 90.5); // new best bid
+        await withTimeout(pending, WAIT, 'watchBidsAsks');
+        const top = await until(() => pub.bidsasks[market.symbol], (t) => t.bid === 90.5,
+            () => pub.watchBidsAsks([market.symbol]), 'best bid 90.5');
+        assert.deepEqual([top.symbol, top.bid, top.bidVolume, top.ask, top.askVolume],
+            [market.symbol, 90.5, 0.3, 95.5, 0.25]);
+        await maker.cancelOrder(better.id, market.symbol); // back to 90.11 for the next tests
+        const back = await until(() => pub.bidsasks[market.symbol], (t) => t.bid === 90.11,
+            () => pub.watchBidsAsks([market.symbol]), 'best bid back at 90.11');
+        assert.deepEqual([back.bid, back.bidVolume, back.ask], [90.11, 0.1, 95.5]);
     });
 
     it('watchTrades: a trade as it happens', async () => {
