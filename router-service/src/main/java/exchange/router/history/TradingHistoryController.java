@@ -142,7 +142,7 @@ class TradingHistoryController {
         if (order != null) {
             statement = statement.param("orderId", order);
         }
-        return statement.query(FillRow.class).stream().map(FillRow::toResponse).toList();
+        return statement.query(FillRow.class).list().stream().map(FillRow::toResponse).toList();
     }
 
     private void checkSymbol(String symbol) {

@@ -131,7 +131,10 @@ class MarketDataController {
         }
         requireMarket(symbol);
         Instant from = candle.bucketStart(Instant.ofEpochSecond(startTime));
-        Instant to = candle.ceil(Instant.ofEpochSecond(end));
+        // Without endTime the current candle is included whole: "now" in whole seconds could otherwise fall on
+        // the candle's start and cut off the trades of this very second.
+        Instant to = endTime == null ? candle.plus(candle.bucketStart(clock.instant()), 1)
+                : candle.ceil(Instant.ofEpochSecond(end));
         Instant cap = candle.plus(from, MAX_KLINES);
         return ResponseEntity.ok().cacheControl(NO_CACHE)
                 .body(store.klines(symbol, candle, from, to.isAfter(cap) ? cap : to));

@@ -89,7 +89,7 @@ class MarketDataStore {
                         + "GROUP BY price HAVING sum(quantity - executed_quantity) > 0 "
                         + "ORDER BY price " + order + " LIMIT :limit")
                 .param("symbol", symbol).param("side", side).param("limit", limit)
-                .query(Level.class).stream()
+                .query(Level.class).list().stream()
                 .map(level -> List.of(WireFormat.decimal(level.price()), WireFormat.decimal(level.quantity())))
                 .toList();
     }
@@ -139,7 +139,7 @@ class MarketDataStore {
                 SELECT id, price, quantity, quote_quantity, taker_side, created_at FROM trade
                 WHERE symbol = :symbol ORDER BY id DESC LIMIT :limit OFFSET :offset""")
                 .param("symbol", symbol).param("limit", limit).param("offset", offset)
-                .query(TradeRow.class).stream().map(TradeRow::toResponse).toList();
+                .query(TradeRow.class).list().stream().map(TradeRow::toResponse).toList();
     }
 
     record KlineRow(Instant start, BigDecimal open, BigDecimal high, BigDecimal low, BigDecimal close,
