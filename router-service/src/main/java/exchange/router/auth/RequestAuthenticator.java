@@ -62,7 +62,16 @@ class RequestAuthenticator {
         if (ts > now + properties.maxClockSkewMillis()) {
             throw unauthorized("X-Timestamp is in the future");
         }
-        Key key = keyCache.get(apiKey, this::lookup).orElseThrow(() -> unauthorized("Unknown or revoked API key"));
+        Key key;
+        try {
+            key = keyCache.get(apiKey, this::lookup).orElseThrow(() -> unauthorized("Unknown or revoked API key"));
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The key store (PostgreSQL) is unreachable: a retryable 503, never a 500.
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "SERVER_ERROR",
+                    "Cannot check the API key right now; retry shortly");
+        }
         if (!rateLimiter.tryAcquire(apiKey)) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Rate limit exceeded");
         }

@@ -62,6 +62,18 @@ class ApiExceptionHandler {
                 .body(new ApiError("RESOURCE_NOT_FOUND", "No such endpoint"));
     }
 
+    /** PostgreSQL or Redis unreachable: a clear 503 the client can retry, not an internal error. */
+    @ExceptionHandler({org.springframework.dao.DataAccessResourceFailureException.class,
+        org.springframework.dao.TransientDataAccessException.class,
+        org.springframework.jdbc.CannotGetJdbcConnectionException.class,
+        org.springframework.transaction.CannotCreateTransactionException.class,
+        org.springframework.data.redis.RedisConnectionFailureException.class})
+    ResponseEntity<ApiError> unavailable(Exception e) {
+        log.warn("Backing store unavailable: {}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .body(new ApiError("SERVER_ERROR", "Service temporarily unavailable; retry shortly"));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> unexpected(Exception e) {
         String correlationId = UUID.randomUUID().toString();
