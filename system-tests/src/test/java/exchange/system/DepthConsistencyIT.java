@@ -1,0 +1,221 @@
+package exchange.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import exchange.devstack.LocalStack;
+import exchange.devstack.TestInfrastructure;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole stack: a client that builds its book from the REST snapshot plus the {@code depth} stream of
+ * ws-stream ends with exactly the book {@code GET /api/v1/depth} returns, after a burst of 10,000 random
+ * orders from concurrent traders (resting, crossing, IOC, cancels).
+ */
+class DepthConsistencyIT {
+
+    private static final int ORDERS = 10_000;
+
+    @TempDir
+    Path dataDirectory;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void snapshotPlusDeltasEqualsTheRestBookAfterABurstOfRandomOrders() throws Exception {
+        LocalStack.Settings settings = new LocalStack.Settings(dataDirectory, TestInfrastructure.freePort(),
+                TestInfrastructure.freePort(), TestInfrastructure.freePort(), TestInfrastructure.freePort(),
+                TestInfrastructure.freePort(), Path.of(System.getProperty("exchange.router.jar")),
+                Path.of(System.getProperty("exchange.ws.jar")), List.of("-Xmx512m"));
+        try (LocalStack stack = new LocalStack(settings)) {
+            stack.start();
+            String api = "http://127.0.0.1:" + settings.routerPort();
+            SignedClient[] traders = {new SignedClient(), new SignedClient(), new SignedClient(), new SignedClient()};
+            for (SignedClient trader : traders) {
+                account(settings.adminPort(), stack.adminToken(), trader);
+            }
+
+            ConcurrentLinkedQueue<String> frames = new ConcurrentLinkedQueue<>();
+            WebSocket socket = http.newWebSocketBuilder().buildAsync(
+                    URI.create("ws://127.0.0.1:" + settings.wsPort() + "/"), new WebSocket.Listener() {
+                        private final StringBuilder partial = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                            partial.append(data);
+                            if (last) {
+                                frames.add(partial.toString());
+                                partial.setLength(0);
+                            }
+                            webSocket.request(1);
+                            return null;
+                        }
+                    }).get(10, TimeUnit.SECONDS);
+            socket.sendText("{\"method\":\"SUBSCRIBE\",\"params\":[\"depth.SOL_USDC\"],\"id\":1}", true)
+                    .get(5, TimeUnit.SECONDS);
+            Thread.sleep(500);
+            Book book = Book.parse(get(api + "/api/v1/depth?symbol=SOL_USDC&limit=1000"));
+
+            AtomicInteger accepted = new AtomicInteger();
+            try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int t = 0; t < 16; t++) {
+                    int thread = t;
+                    executor.submit(() -> {
+                        SplittableRandom random = new SplittableRandom(thread);
+                        SignedClient trader = traders[thread % traders.length];
+                        for (int i = thread; i < ORDERS; i += 16) {
+                            Map<String, Object> order = new HashMap<>();
+                            boolean bid = random.nextBoolean();
+                            order.put("symbol", "SOL_USDC");
+                            order.put("side", bid ? "Bid" : "Ask");
+                            order.put("orderType", "Limit");
+                            order.put("price", BigDecimal.valueOf(10_000 + (bid ? -1 : 1) * (random.nextInt(40) - 5), 2)
+                                    .toPlainString());
+                            order.put("quantity", BigDecimal.valueOf(1 + random.nextInt(300), 2).toPlainString());
+                            order.put("timeInForce", random.nextInt(10) == 0 ? "IOC" : "GTC");
+                            order.put("selfTradePrevention", "RejectMaker");
+                            HttpResponse<String> response = trader.send(api, "POST", "/api/v1/order", "orderExecute", order);
+                            if (response.statusCode() == 200) {
+                                accepted.incrementAndGet();
+                            }
+                            if (random.nextInt(60) == 0) {
+                                trader.send(api, "DELETE", "/api/v1/orders", "orderCancelAll", Map.of("symbol", "SOL_USDC"));
+                            }
+                        }
+                        return null;
+                    });
+                }
+            }
+            assertThat(accepted.get()).as("accepted orders").isGreaterThan(ORDERS / 2);
+
+            Book expected = Book.parse(get(api + "/api/v1/depth?symbol=SOL_USDC&limit=1000"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (book.lastUpdateId < expected.lastUpdateId && System.nanoTime() < deadline) {
+                String frame = frames.poll();
+                if (frame == null) {
+                    Thread.sleep(20);
+                    continue;
+                }
+                book.apply(frame);
+            }
+            socket.abort();
+            System.out.printf("depth consistency: %d orders accepted, book at update %d with %d bids and %d asks%n",
+                    accepted.get(), book.lastUpdateId, book.bids.size(), book.asks.size());
+            assertThat(book.lastUpdateId).isEqualTo(expected.lastUpdateId);
+            assertThat(book.bids).isEqualTo(expected.bids);
+            assertThat(book.asks).isEqualTo(expected.asks);
+        }
+    }
+
+    private String get(String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private void account(int adminPort, String token, SignedClient trader) throws Exception {
+        String created = admin(adminPort, token, "/admin/v1/accounts",
+                "{\"publicKeys\":[\"" + trader.apiKey() + "\"]}");
+        long id = Long.parseLong(created.replaceAll(".*\"accountId\":(\\d+).*", "$1"));
+        admin(adminPort, token, "/admin/v1/accounts/" + id + "/deposits",
+                "{\"asset\":\"USDC\",\"amount\":\"100000000\",\"externalId\":\"u\"}");
+        admin(adminPort, token, "/admin/v1/accounts/" + id + "/deposits",
+                "{\"asset\":\"SOL\",\"amount\":\"1000000\",\"externalId\":\"s\"}");
+    }
+
+    private String admin(int adminPort, String token, String path, String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + adminPort + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** A client's local book: prices and quantities as the exact decimals the wire carries. */
+    private static final class Book {
+        final TreeMap<BigDecimal, BigDecimal> bids = new TreeMap<>();
+        final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
+        long lastUpdateId;
+
+        static Book parse(String json) {
+            Book book = new Book();
+            book.lastUpdateId = Long.parseLong(json.replaceAll("(?s).*\"lastUpdateId\":\"?(\\d+)\"?.*", "$1"));
+            book.load(book.asks, section(json, "asks"));
+            book.load(book.bids, section(json, "bids"));
+            return book;
+        }
+
+        /** Applies a stream frame; deltas at or before the snapshot are skipped, a gap fails the test. */
+        void apply(String frame) {
+            if (!frame.contains("\"depth\"")) {
+                return;
+            }
+            long first = Long.parseLong(frame.replaceAll("(?s).*\"U\":(\\d+).*", "$1"));
+            long last = Long.parseLong(frame.replaceAll("(?s).*\"u\":(\\d+).*", "$1"));
+            if (last <= lastUpdateId) {
+                return;
+            }
+            assertThat(first).as("no gap in the depth stream").isLessThanOrEqualTo(lastUpdateId + 1);
+            load(asks, section(frame, "a"));
+            load(bids, section(frame, "b"));
+            lastUpdateId = last;
+        }
+
+        private void load(TreeMap<BigDecimal, BigDecimal> side, String levels) {
+            for (String level : levels.split("\\],\\[")) {
+                String clean = level.replace("[", "").replace("]", "").replace("\"", "").trim();
+                if (clean.isEmpty()) {
+                    continue;
+                }
+                String[] pq = clean.split(",");
+                BigDecimal price = new BigDecimal(pq[0]).stripTrailingZeros();
+                BigDecimal quantity = new BigDecimal(pq[1]).stripTrailingZeros();
+                if (quantity.signum() == 0) {
+                    side.remove(price);
+                } else {
+                    side.put(price, quantity);
+                }
+            }
+        }
+
+        private static String section(String json, String name) {
+            int start = json.indexOf("\"" + name + "\":[");
+            if (start < 0) {
+                return "";
+            }
+            int open = json.indexOf('[', start);
+            int depth = 0;
+            for (int i = open; i < json.length(); i++) {
+                char c = json.charAt(i);
+                if (c == '[') {
+                    depth++;
+                } else if (c == ']' && --depth == 0) {
+                    return json.substring(open + 1, i);
+                }
+            }
+            return "";
+        }
+    }
+}
