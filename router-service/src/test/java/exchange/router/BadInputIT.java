@@ -122,6 +122,11 @@ class BadInputIT {
                 cancel(Map.of("symbol", "SOL_USDC"), 400),
                 cancel(Map.of("symbol", "SOL_USDC", "orderId", "abc"), 400),
                 cancel(Map.of("symbol", "NOPE_USDC", "orderId", "1"), 400),
+                new Case("DELETE", "/api/v1/orders", "orderCancelAll", Map.of("symbol", "NOPE_USDC"), null, 400),
+                raw("POST", "/api/v1/orders", "orderExecute", "[" + "{\"symbol\":\"SOL_USDC\"},".repeat(50)
+                        + "{\"symbol\":\"SOL_USDC\"}]", 400),
+                get("/api/v1/tickers?interval=5y", 400),
+                signedGet("/api/v1/orders?symbol=NOPE_USDC", "orderQueryAll", 400),
                 signedGet("/api/v1/order?symbol=SOL_USDC&orderId=abc", "orderQuery", 400),
                 signedGet("/api/v1/order?symbol=SOL_USDC&orderId=999999", "orderQuery", 404),
                 signedGet("/wapi/v1/history/orders?limit=0", "orderHistoryQueryAll", 400),
@@ -209,6 +214,17 @@ class BadInputIT {
             }
         }
         String signature = client.sign(BackpackClient.signingString(c.instruction(), signed, ts, 5000));
+        if (body != null && body.startsWith("[{")) {
+            // A batch: one instruction block per order, then timestamp and window (the spec's batch rule).
+            StringBuilder batch = new StringBuilder();
+            for (JsonNode order : json.readTree(body)) {
+                TreeMap<String, String> fields = new TreeMap<>();
+                order.properties().forEach(field -> fields.put(field.getKey(), field.getValue().asString()));
+                String one = BackpackClient.signingString(c.instruction(), fields, ts, 5000);
+                batch.append(one, 0, one.indexOf("&timestamp=")).append('&');
+            }
+            signature = client.sign(batch.append("timestamp=").append(ts).append("&window=5000").toString());
+        }
         request.header("Content-Type", "application/json").method(c.method(), body == null
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return client.send(request, client.apiKey(), signature, ts, "5000");
