@@ -450,7 +450,19 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             List<EngineEvent> events = listener.drainEvents();
             List<OrderSnapshot> touched = listener.drainTouched();
             fold(events, touched, timestamp, batch);
+            try {
+                answer(c, events, touched, timestamp, batch, clientKey, ledgerKey, ledgerInBatch);
+            } catch (RuntimeException e) {
+                // The command's effects are folded into the batch and will be committed; only its answer
+                // failed. Re-throwing would make it a poison command that every new leader crashes on.
+                log.error("Could not render the answer to command {}", lastCommandId, e);
+                reply(batch, c, new EngineReply(c.requestId(), 500,
+                        "{\"code\":\"SERVER_ERROR\",\"message\":\"Applied, but the answer could not be rendered\"}"));
+            }
+        }
 
+        private void answer(StreamCommand c, List<EngineEvent> events, List<OrderSnapshot> touched, long timestamp,
+                Batch batch, String clientKey, String ledgerKey, Map<String, Boolean> ledgerInBatch) {
             EngineEvent.Rejected rejected = null;
             List<OrderSnapshot> finalOrders = new ArrayList<>();
             Map<Long, OrderSnapshot> latest = new LinkedHashMap<>();
