@@ -73,7 +73,8 @@ class AdminConfiguration {
             }
         };
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        // After RequestSanityFilter, which guarantees the raw path is the path Spring MVC routes on.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
     }
 

@@ -3,12 +3,15 @@ package exchange.router.auth;
 import java.time.Clock;
 import java.util.List;
 
+import exchange.router.system.ApiException;
+
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.RequestAttributes;
@@ -51,7 +54,8 @@ class AuthConfiguration implements WebMvcConfigurer {
                 Object account = webRequest.getAttribute(AuthenticatedAccount.ATTRIBUTE,
                         RequestAttributes.SCOPE_REQUEST);
                 if (account == null) {
-                    throw new IllegalStateException("Endpoint takes an AuthenticatedAccount but has no instruction");
+                    // Only reachable by a request form the signature filter does not know: refuse, never serve.
+                    throw new ApiException(HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "This endpoint needs a signed request");
                 }
                 return account;
             }

@@ -29,6 +29,7 @@ final class Instructions {
 
     /** The instruction for {@code method path}, or null for a public endpoint. */
     static String of(String method, String path) {
-        return BY_ENDPOINT.get(method + " " + path);
+        // Spring serves HEAD with the GET handler, so it needs the same signature.
+        return BY_ENDPOINT.get(("HEAD".equals(method) ? "GET" : method) + " " + path);
     }
 }

@@ -13,8 +13,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks the four Backpack auth headers against a signing string: the key exists and is not revoked, the
- * key is within its rate limit, the timestamp is inside its window, and the signature verifies.
+ * Checks the four Backpack auth headers against a signing string: the timestamp is inside its window, the
+ * key exists and is not revoked, the signature verifies, and then the key is within its rate limit.
  * Every failure is an {@link ApiException} with 401 (429 for the rate limit). Thread-safe.
  */
 @Component
@@ -62,6 +62,10 @@ class RequestAuthenticator {
         if (ts > now + properties.maxClockSkewMillis()) {
             throw unauthorized("X-Timestamp is in the future");
         }
+        if (!plausibleKey(apiKey)) {
+            // Not a base64 32-byte key: refused without a database lookup.
+            throw unauthorized("Unknown or revoked API key");
+        }
         Key key;
         try {
             key = keyCache.get(apiKey, this::lookup).orElseThrow(() -> unauthorized("Unknown or revoked API key"));
@@ -72,9 +76,6 @@ class RequestAuthenticator {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "SERVER_ERROR",
                     "Cannot check the API key right now; retry shortly");
         }
-        if (!rateLimiter.tryAcquire(apiKey)) {
-            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Rate limit exceeded");
-        }
         BooleanSupplier raw = () -> key.verifier().verify(signature,
                 content.signingString(instruction, ts, win, false).getBytes(StandardCharsets.UTF_8));
         BooleanSupplier encoded = () -> key.verifier().verify(signature,
@@ -83,7 +84,22 @@ class RequestAuthenticator {
         if (!raw.getAsBoolean() && !encoded.getAsBoolean()) {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "INVALID_SIGNATURE", "Invalid signature");
         }
+        // Charged only once the signature holds: whoever merely knows a key cannot spend its owner's budget.
+        if (!rateLimiter.tryAcquire(apiKey)) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Rate limit exceeded");
+        }
         return new AuthenticatedAccount(key.accountId(), apiKey);
+    }
+
+    private static boolean plausibleKey(String apiKey) {
+        if (apiKey.length() != 44) {
+            return false;
+        }
+        try {
+            return java.util.Base64.getDecoder().decode(apiKey).length == 32;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private Optional<Key> lookup(String apiKey) {

@@ -62,7 +62,8 @@ class SignedRequestFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String endpoint = request.getMethod() + " " + request.getRequestURI();
+        String endpoint = ("HEAD".equals(request.getMethod()) ? "GET" : request.getMethod()) + " "
+                + request.getRequestURI();
         String instruction = Instructions.of(request.getMethod(), request.getRequestURI());
         byte[] body;
         AuthenticatedAccount account;
@@ -98,17 +99,36 @@ class SignedRequestFilter extends OncePerRequestFilter {
                 "Request body larger than " + maxBodyBytes + " bytes");
     }
 
+    /**
+     * What was signed is exactly what the endpoint reads: the query string for GET (and HEAD), the JSON body for
+     * POST and DELETE. A request that carries the other kind too is refused, so nothing unsigned can ride along.
+     */
     private RequestAuthenticator.SignedContent signedContent(String endpoint, HttpServletRequest request,
             byte[] body) {
         boolean hasBody = body.length > 0 && !new String(body, StandardCharsets.UTF_8).isBlank();
-        if (!hasBody) {
+        boolean read = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
+        if (read) {
+            if (hasBody) {
+                throw ApiException.badRequest("INVALID_CLIENT_REQUEST", "A GET request takes no body");
+            }
             SortedMap<String, String> query = queryParameters(request);
             return (instruction, ts, window, encoded) -> SigningString.of(instruction, query, ts, window, encoded);
+        }
+        if (request.getQueryString() != null && !request.getQueryString().isEmpty()) {
+            throw ApiException.badRequest("INVALID_CLIENT_REQUEST",
+                    "Parameters of " + request.getMethod() + " requests go in the JSON body, not the query string");
+        }
+        if (!hasBody) {
+            SortedMap<String, String> none = new TreeMap<>();
+            return (instruction, ts, window, encoded) -> SigningString.of(instruction, none, ts, window, encoded);
         }
         JsonNode json;
         try {
             json = bodyReader.readTree(body);
         } catch (JacksonException e) {
+            throw ApiException.badRequest("INVALID_CLIENT_REQUEST", "Malformed JSON body");
+        }
+        if (json == null || json.isNull() || json.isMissingNode()) {
             throw ApiException.badRequest("INVALID_CLIENT_REQUEST", "Malformed JSON body");
         }
         if (endpoint.equals(Instructions.BATCH_ORDERS)) {

@@ -123,7 +123,9 @@ public class CommandBus implements MessageListener {
             throw unavailable("SERVER_ERROR", "No reply");
         } catch (org.springframework.dao.DataAccessException e) {
             log.warn("Cannot append to the command stream: {}", e.getMessage());
-            throw unavailable("SERVER_ERROR", "Command stream unavailable; retry shortly");
+            // An append that failed on the way back may have reached Redis: say "may still be applied".
+            throw unavailable("TIMEOUT", "Command stream unavailable; the command may or may not have been "
+                    + "appended: retry with the same clientId or query the order");
         } finally {
             ids.forEach(pending::remove);
         }

@@ -76,8 +76,14 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     private volatile boolean running;
     private volatile boolean leading;
     private volatile Thread thread;
-    /** Committed batches waiting to be sent; bounded, so a slow Redis slows the engine instead of growing memory. */
-    private final BlockingQueue<Publication> publications = new ArrayBlockingQueue<>(256);
+    /**
+     * Committed batches waiting to be sent; bounded (a batch can hold thousands of messages), so a slow Redis
+     * slows the engine instead of growing memory.
+     */
+    private final BlockingQueue<Publication> publications = new ArrayBlockingQueue<>(16);
+    /** Most client orders remembered for idempotent retries, whatever the window. */
+    private static final int MAX_REMEMBERED = 1_000_000;
+    private long renewedAt;
     private long batchesSinceTrim;
 
     /** Everything one committed batch sends to Redis, rendered on the engine thread. */
@@ -179,31 +185,43 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         }
     }
 
+    /**
+     * Renews the lease when a third of it has passed since the last renewal. Called between the steps of a
+     * rebuild and between commands of a long batch, so slow work never lets the lease lapse.
+     *
+     * @throws LeaderLease.FencedException if the lease is gone
+     */
+    private void keepLease(long epoch) {
+        if (System.nanoTime() - renewedAt > properties.lease().toNanos() / 3) {
+            if (!lease.renew(epoch)) {
+                throw new LeaderLease.FencedException(epoch);
+            }
+            renewedAt = System.nanoTime();
+        }
+    }
+
     /** One leadership term: rebuild, then batches until the lease is lost or the app stops. */
     private void lead(long epoch) {
         long started = System.nanoTime();
+        renewedAt = started;
+        awaitPublished(Duration.ofSeconds(5));
         EngineStore.Loaded loaded = store.load();
+        keepLease(epoch);
         TrackingListener listener = new TrackingListener();
         MatchingEngine engine = MatchingEngine.restore(loaded.state(), listener);
         Term term = new Term(epoch, engine, listener, loaded);
         for (OrderSnapshot recent : store.recentClientOrders(properties.idempotencyWindow(), term.markets)) {
             term.remember(recent, recent.createdAt());
         }
+        keepLease(epoch);
         term.publishAllDepthSnapshots();
         leading = true;
         log.info("Engine leader (epoch {}) ready in {} ms at command {} (stream {})", epoch,
                 (System.nanoTime() - started) / 1_000_000, loaded.state().lastCommandId(), loaded.lastStreamId());
-        long renewedAt = System.nanoTime();
-        long renewEvery = properties.lease().toNanos() / 3;
         while (running) {
             List<MapRecord<String, Object, Object>> records = read(term.lastStreamId);
             if (records.isEmpty()) {
-                if (System.nanoTime() - renewedAt > renewEvery) {
-                    if (!lease.renew(epoch)) {
-                        throw new LeaderLease.FencedException(epoch);
-                    }
-                    renewedAt = System.nanoTime();
-                }
+                keepLease(epoch);
                 continue;
             }
             long begin = System.nanoTime();
@@ -256,6 +274,17 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             publications.put(publication);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until earlier terms' committed batches are sent, so a new term's depth snapshots are never
+     * overwritten by older ones still in the queue.
+     */
+    private void awaitPublished(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!publications.isEmpty() && System.nanoTime() < deadline) {
+            pause(10);
         }
     }
 
@@ -325,6 +354,10 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     private record RecentOrder(String parameters, long orderId, OrderSnapshot latest, long timestamp) {
     }
 
+    /** Insertion-ordered index of remembered client orders, for expiry. */
+    private record Remembered(String key, long orderId, long timestamp) {
+    }
+
     /** State of one leadership term; engine thread only. */
     private final class Term {
         final long epoch;
@@ -337,6 +370,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         final Map<String, Long> depthIds = new HashMap<>();
         final Map<String, RecentOrder> recentByClientId = new HashMap<>();
         final Map<Long, String> clientKeyByOrderId = new HashMap<>();
+        final java.util.ArrayDeque<Remembered> rememberedInOrder = new java.util.ArrayDeque<>();
         final Map<String, List<String>> bookTickers = new HashMap<>();
         final CandleTracker candles = new CandleTracker(store::candle);
         String lastStreamId;
@@ -353,6 +387,8 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             this.markets = new HashMap<>(loaded.markets());
             this.assetDecimals = new HashMap<>(loaded.assetDecimals());
             this.lastStreamId = loaded.lastStreamId();
+            // A new leader's clock may run behind the last one's: timestamps never go backwards.
+            this.lastTimestamp = loaded.lastCommitMicros();
             this.lastCommandId = loaded.state().lastCommandId();
             this.nextOrderId = loaded.state().nextOrderId();
             this.nextTradeId = loaded.state().nextTradeId();
@@ -394,15 +430,22 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                 try {
                     command = json.readValue(Objects.toString(record.getValue().get("c")), StreamCommand.class);
                 } catch (RuntimeException e) {
-                    log.warn("Skipping unreadable command {}: {}", streamId, e.getMessage());
+                    command = null;
+                }
+                if (command == null || command.type() == null) {
+                    // Routers never write these; skipping (and moving past) keeps one bad entry from stopping
+                    // every leader that reads it.
+                    log.warn("Skipping unreadable command {}", streamId);
                     batch.lastStreamId = streamId;
                     continue;
                 }
+                keepLease(epoch);
                 long timestamp = Math.max(lastTimestamp, System.currentTimeMillis() * 1000);
                 lastTimestamp = timestamp;
                 applyOne(command, timestamp, batch, ledgerInBatch);
                 batch.lastStreamId = streamId;
             }
+            forgetOldClientOrders();
             batch.lastCommandId = lastCommandId;
             batch.nextOrderId = nextOrderId;
             batch.nextTradeId = nextTradeId;
@@ -450,8 +493,20 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             List<EngineEvent> events = listener.drainEvents();
             List<OrderSnapshot> touched = listener.drainTouched();
             fold(events, touched, timestamp, batch);
+            boolean rejected = events.stream().anyMatch(EngineEvent.Rejected.class::isInstance);
+            // What must be committed with the command is recorded before its answer is rendered.
+            if (!rejected && transfer) {
+                batch.ledger.add(new Batch.LedgerRow(c.accountId(), c.asset(),
+                        StreamCommand.DEPOSIT.equals(c.type()) ? "Deposit" : "Withdrawal", c.amount(), c.externalId(),
+                        timestamp));
+                ledgerInBatch.put(ledgerKey, true);
+            }
+            if (!rejected && clientKey != null) {
+                events.stream().filter(EngineEvent.OrderAccepted.class::isInstance).findFirst()
+                        .ifPresent(accepted -> remember(((EngineEvent.OrderAccepted) accepted).order(), timestamp));
+            }
             try {
-                answer(c, events, touched, timestamp, batch, clientKey, ledgerKey, ledgerInBatch);
+                answer(c, events, touched, batch);
             } catch (RuntimeException e) {
                 // The command's effects are folded into the batch and will be committed; only its answer
                 // failed. Re-throwing would make it a poison command that every new leader crashes on.
@@ -461,8 +516,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             }
         }
 
-        private void answer(StreamCommand c, List<EngineEvent> events, List<OrderSnapshot> touched, long timestamp,
-                Batch batch, String clientKey, String ledgerKey, Map<String, Boolean> ledgerInBatch) {
+        private void answer(StreamCommand c, List<EngineEvent> events, List<OrderSnapshot> touched, Batch batch) {
             EngineEvent.Rejected rejected = null;
             List<OrderSnapshot> finalOrders = new ArrayList<>();
             Map<Long, OrderSnapshot> latest = new LinkedHashMap<>();
@@ -501,9 +555,6 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                     OrderSnapshot placed = events.stream().filter(EngineEvent.OrderAccepted.class::isInstance)
                             .map(e -> ((EngineEvent.OrderAccepted) e).order()).findFirst().orElseThrow();
                     OrderSnapshot now = latest.get(placed.orderId());
-                    if (clientKey != null) {
-                        remember(now, timestamp);
-                    }
                     reply(batch, c, output.ok(c.requestId(), EngineOutput.order(now, markets.get(now.symbol()))));
                 }
                 case StreamCommand.CANCEL -> reply(batch, c, output.ok(c.requestId(),
@@ -514,10 +565,6 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                     reply(batch, c, output.ok(c.requestId(), cancelled));
                 }
                 case StreamCommand.DEPOSIT, StreamCommand.WITHDRAW -> {
-                    String kind = StreamCommand.DEPOSIT.equals(c.type()) ? "Deposit" : "Withdrawal";
-                    batch.ledger.add(new Batch.LedgerRow(c.accountId(), c.asset(), kind, c.amount(), c.externalId(),
-                            timestamp));
-                    ledgerInBatch.put(ledgerKey, true);
                     EngineEvent.BalanceChanged balance = batch.balances.get(c.accountId() + ":" + c.asset());
                     int decimals = assetDecimals.get(c.asset());
                     reply(batch, c, output.ok(c.requestId(), Map.of("status", "confirmed",
@@ -540,6 +587,21 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                 clientKeyByOrderId.remove(previous.orderId());
             }
             clientKeyByOrderId.put(order.orderId(), key);
+            rememberedInOrder.addLast(new Remembered(key, order.orderId(), timestamp));
+        }
+
+        /** Drops client orders older than the idempotency window, and the oldest beyond a hard cap. */
+        private void forgetOldClientOrders() {
+            long cutoff = lastTimestamp - properties.idempotencyWindow().toNanos() / 1000;
+            while (!rememberedInOrder.isEmpty() && (rememberedInOrder.peekFirst().timestamp() < cutoff
+                    || rememberedInOrder.size() > MAX_REMEMBERED)) {
+                Remembered oldest = rememberedInOrder.pollFirst();
+                RecentOrder current = recentByClientId.get(oldest.key());
+                if (current != null && current.orderId() == oldest.orderId()) {
+                    recentByClientId.remove(oldest.key());
+                }
+                clientKeyByOrderId.remove(oldest.orderId());
+            }
         }
 
         private void reply(Batch batch, StreamCommand c, EngineReply reply) {

@@ -49,7 +49,7 @@ class EngineStore {
 
     /** What a new leader starts from: the engine state, its stream position and the market units. */
     record Loaded(EngineState state, String lastStreamId, Map<String, MarketUnits> markets,
-            Map<String, Integer> assetDecimals) {
+            Map<String, Integer> assetDecimals, long lastCommitMicros) {
     }
 
     record AssetRow(String symbol, int decimals) {
@@ -66,7 +66,7 @@ class EngineStore {
     }
 
     record StateRow(String lastCommandId, long engineCommand, long nextOrderId, long nextTradeId,
-            long nextSequence) {
+            long nextSequence, Timestamp updatedAt) {
     }
 
     Loaded load() {
@@ -113,11 +113,11 @@ class EngineStore {
                     WHERE available <> 0 OR locked <> 0 ORDER BY account_id, asset""")
                     .query(EngineState.BalanceState.class).list();
             StateRow state = jdbc.sql("""
-                    SELECT last_command_id, engine_command, next_order_id, next_trade_id, next_sequence
+                    SELECT last_command_id, engine_command, next_order_id, next_trade_id, next_sequence, updated_at
                     FROM engine_state WHERE id = 1""").query(StateRow.class).single();
             EngineState engineState = new EngineState(assetStates, markets, balances, state.nextOrderId(),
                     state.nextTradeId(), state.nextSequence(), state.engineCommand());
-            return new Loaded(engineState, state.lastCommandId(), units, decimals);
+            return new Loaded(engineState, state.lastCommandId(), units, decimals, micros(state.updatedAt()));
         });
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import exchange.devstack.RealInfrastructure;
@@ -188,6 +189,43 @@ class SignedEndpointsIT {
             }
         }
         assertThat(limited).isPositive();
+    }
+
+    @Test
+    void requestsWithABadSignatureDoNotSpendTheKeysRateLimit() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> junk = client.send(get("/api/v1/capital"), client.apiKey(),
+                    client.sign("something else entirely"), now(), "5000");
+            assertThat(junk.statusCode()).isEqualTo(401);
+        }
+        assertThat(client.get("/api/v1/capital", "balanceQuery", Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void requestFormsTheSignatureCheckCouldMissAreRefused() throws Exception {
+        HttpResponse<String> head = client.send(get("/api/v1/account").method("HEAD",
+                HttpRequest.BodyPublishers.noBody()), null, null, now(), null);
+        assertThat(head.statusCode()).isEqualTo(401);
+        for (String path : List.of("/api/v1/%61ccount", "/api/v1/account;x=1", "/api/v1//account",
+                "/api/v1/./account", "/%61dmin/v1/accounts", "/admin;x=1/v1/accounts")) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + path)).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .header("Content-Type", "application/json"), null, null, now(), null);
+            assertThat(response.statusCode()).as(path).isIn(400, 404);
+            assertThat(json.readTree(response.body()).get("code").asString()).as(path).isNotBlank();
+        }
+        long ts = now();
+        String signature = client.sign(BackpackClient.signingString("orderCancelAll", Map.of(), ts, 5000));
+        HttpResponse<String> cancelAllByQuery = client.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/v1/orders?symbol=SOL_USDC"))
+                .method("DELETE", HttpRequest.BodyPublishers.noBody()), client.apiKey(), signature, ts, "5000");
+        assertThat(cancelAllByQuery.statusCode()).isEqualTo(400);
+        String getSignature = client.sign(BackpackClient.signingString("depositQueryAll", Map.of("limit", "1"), ts, 5000));
+        HttpResponse<String> getWithBody = client.send(HttpRequest.newBuilder(
+                client.uri("/wapi/v1/capital/deposits", Map.of()))
+                .method("GET", HttpRequest.BodyPublishers.ofString("{\"limit\":\"1\"}")), client.apiKey(),
+                getSignature, ts, "5000");
+        assertThat(getWithBody.statusCode()).isEqualTo(400);
     }
 
     private HttpResponse<String> signedCapital(long ts, String window) throws Exception {
