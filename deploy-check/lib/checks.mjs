@@ -423,16 +423,14 @@ export function consistencyChecks(ctx) {
       return compareSpringEndpoints(flat, ep, `ConfigMap ${app.springName}`);
     }));
 
-    R.push(check(`rbac: ${app.springName} ServiceAccount/Role/RoleBinding grant only config reads`, () => {
+    R.push(check(`rbac: ${app.springName} may only "get" its own ConfigMap (no list/watch, no Secrets)`, () => {
       const errors = [];
       const sa = findObj(ctx, "ServiceAccount", app.springName);
       if (!sa) errors.push(`ServiceAccount ${app.springName} missing`);
       const bindings = byKind(ctx, "RoleBinding").filter((b) => (b.obj.subjects ?? []).some((s) => s.kind === "ServiceAccount" && s.name === app.springName));
       if (!bindings.length) errors.push(`no RoleBinding for ServiceAccount ${app.springName}`);
       if (byKind(ctx, "ClusterRoleBinding").some((b) => (b.obj.subjects ?? []).some((s) => s.name === app.springName))) errors.push(`${app.springName} must not get a ClusterRoleBinding`);
-      const granted = { configmaps: new Set(), secrets: new Set() };
       let getCm = false;
-      const secretGets = new Set();
       for (const b of bindings) {
         if (b.obj.roleRef?.kind !== "Role") {
           errors.push(`${idOf(b)}: roleRef must be a Role`);
@@ -444,22 +442,18 @@ export function consistencyChecks(ctx) {
           continue;
         }
         for (const rule of role.obj.rules ?? []) {
-          if (JSON.stringify(rule.apiGroups) !== JSON.stringify([""])) errors.push(`${idOf(role)}: rule for apiGroups ${JSON.stringify(rule.apiGroups)} (only core configmaps/secrets allowed)`);
+          if (JSON.stringify(rule.apiGroups) !== JSON.stringify([""])) errors.push(`${idOf(role)}: rule for apiGroups ${JSON.stringify(rule.apiGroups)} (only the core ConfigMap is allowed)`);
           for (const res of rule.resources ?? []) {
-            if (!(res in granted)) errors.push(`${idOf(role)}: grants access to ${res}`);
-            for (const v of rule.verbs ?? []) {
-              if (!["get", "list", "watch"].includes(v)) errors.push(`${idOf(role)}: verb ${v} on ${res}`);
-              if (res in granted) granted[res].add(v);
-            }
-            if ((rule.verbs ?? []).includes("get") && !(rule.resourceNames ?? []).length) errors.push(`${idOf(role)}: "get" on ${res} is not restricted by resourceNames`);
-            if (res === "configmaps" && (rule.verbs ?? []).includes("get") && (rule.resourceNames ?? []).includes(app.springName)) getCm = true;
-            if (res === "secrets" && (rule.verbs ?? []).includes("get")) for (const s of rule.resourceNames ?? []) secretGets.add(s);
+            if (res !== "configmaps") errors.push(`${idOf(role)}: grants access to ${res}`);
+            for (const v of rule.verbs ?? []) if (v !== "get") errors.push(`${idOf(role)}: verb ${v} on ${res} (the app reads with read-type: single)`);
+            const names = rule.resourceNames ?? [];
+            if (!names.length) errors.push(`${idOf(role)}: ${res} access is not restricted by resourceNames`);
+            for (const n of names) if (res === "configmaps" && n !== app.springName) errors.push(`${idOf(role)}: grants ConfigMap ${n}, not the app's own`);
+            if (res === "configmaps" && (rule.verbs ?? []).includes("get") && names.includes(app.springName)) getCm = true;
           }
         }
       }
-      for (const res of Object.keys(granted)) for (const v of ["get", "list", "watch"]) if (!granted[res].has(v)) errors.push(`${app.springName}: no "${v}" on ${res}`);
       if (!getCm) errors.push(`${app.springName}: "get" on its own ConfigMap ${app.springName} is not granted`);
-      for (const s of app.secrets) if (!secretGets.has(s)) errors.push(`${app.springName}: "get" on Secret ${s} is not granted`);
       return errors;
     }));
   }
@@ -695,6 +689,19 @@ export function appConfigChecks(ctx) {
       const base = flatten(docs[0]?.obj ?? {});
       const errs = compareSpringEndpoints(flat, ep, `${a.configPath} (kubernetes profile)`);
       if (base["spring.application.name"] !== undefined && base["spring.application.name"] !== app.springName) errs.push(`${a.configPath}: spring.application.name is ${base["spring.application.name"]}, expected ${app.springName} (the ConfigMap name)`);
+      return errs;
+    }));
+    R.push(check(`app config: ${a.configPath} imports its ConfigMap with spring-cloud-kubernetes the way its Role allows`, () => {
+      if (a.configText === null) return [`MISSING: ${a.configPath}`];
+      const { docs, errors } = parseYamlDocuments(a.configText, a.configPath);
+      if (errors.length) return errors;
+      const base = flatten(docs[0]?.obj ?? {});
+      const errs = [];
+      const imports = [].concat(docs[0]?.obj?.spring?.config?.import ?? []);
+      if (!imports.some((i) => /^(optional:)?kubernetes:$/.test(String(i)))) errs.push(`${a.configPath}: spring.config.import lacks "kubernetes:"`);
+      if (String(base["spring.cloud.kubernetes.config.read-type"] ?? "").toLowerCase() !== "single") errs.push(`${a.configPath}: spring.cloud.kubernetes.config.read-type must be single (the Role grants only "get")`);
+      if (base["spring.cloud.kubernetes.config.include-profile-specific-sources"] !== false) errs.push(`${a.configPath}: include-profile-specific-sources must be false (the Role grants only the app's own ConfigMap)`);
+      if (base["spring.cloud.kubernetes.secrets.enabled"] !== false) errs.push(`${a.configPath}: spring.cloud.kubernetes.secrets.enabled must be false (Secrets arrive through secretKeyRef)`);
       return errs;
     }));
   }

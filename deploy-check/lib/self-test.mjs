@@ -9,6 +9,15 @@ import { APPS } from "./contract.mjs";
 const appConfig = (name) => `spring:
   application:
     name: ${name}
+  config:
+    import: "optional:kubernetes:"
+  cloud:
+    kubernetes:
+      config:
+        read-type: single
+        include-profile-specific-sources: false
+      secrets:
+        enabled: false
 ---
 spring:
   config:
@@ -94,7 +103,10 @@ const CASES = [
     cm.data["application.yaml"] = cm.data["application.yaml"].replace("port: 80", "port: 6379");
   }],
   ["Role grants create", /^rbac: exchange-router/, (c) => { doc(c, "Role", "exchange-router-config-reader").rules[0].verbs.push("create"); }],
-  ["Role get not restricted by resourceNames", /^rbac: exchange-ws-stream/, (c) => { delete doc(c, "Role", "exchange-ws-stream-config-reader").rules[1].resourceNames; }],
+  ["Role get not restricted by resourceNames", /^rbac: exchange-ws-stream/, (c) => { delete doc(c, "Role", "exchange-ws-stream-config-reader").rules[0].resourceNames; }],
+  ["Role lets the app read Secrets", /^rbac: exchange-router/, (c) => { doc(c, "Role", "exchange-router-config-reader").rules.push({ apiGroups: [""], resources: ["secrets"], resourceNames: ["exchange-admin-token"], verbs: ["get"] }); }],
+  ["Role grants list on ConfigMaps", /^rbac: exchange-ws-stream/, (c) => { doc(c, "Role", "exchange-ws-stream-config-reader").rules.push({ apiGroups: [""], resources: ["configmaps"], verbs: ["list", "watch"] }); }],
+  ["app config reads ConfigMaps in batch (needs list)", /^app config: router-service.* imports its ConfigMap/, (c) => { c.apps.router.configText = appConfig("exchange-router").replace("read-type: single", "read-type: batch"); }],
   ["Ingress routes the admin port", /^ingress:/, (c) => { doc(c, "Ingress", "exchange-api").spec.rules[0].http.paths[0].backend.service.port = { name: "admin" }; }],
   ["Ingress routes /actuator", /^ingress:/, (c) => { doc(c, "Ingress", "exchange-api").spec.rules[0].http.paths[1].path = "/actuator"; }],
   ["stream Ingress without long timeouts", /^ingress:/, (c) => { delete doc(c, "Ingress", "exchange-stream").metadata.annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]; }],

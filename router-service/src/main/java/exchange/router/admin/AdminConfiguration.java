@@ -19,6 +19,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -34,9 +35,14 @@ class AdminConfiguration {
     private static final Logger log = LoggerFactory.getLogger(AdminConfiguration.class);
 
     @Bean
-    AdminConnector adminConnector(AdminProperties properties) {
+    AdminConnector adminConnector(AdminProperties properties, Environment environment) {
         Connector connector = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
         connector.setPort(properties.port());
+        // Listens where the public connector does: server.address confines both to one interface.
+        String address = environment.getProperty("server.address");
+        if (address != null && !address.isBlank()) {
+            connector.setProperty("address", address);
+        }
         return new AdminConnector(connector);
     }
 
