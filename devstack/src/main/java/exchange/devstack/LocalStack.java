@@ -43,7 +43,8 @@ public final class LocalStack implements AutoCloseable {
                     port(env, "EXCHANGE_REDIS_PORT", 16379),
                     Path.of(env.getOrDefault("EXCHANGE_ROUTER_JAR", "router-service/target/router-service.jar")),
                     Path.of(env.getOrDefault("EXCHANGE_WS_JAR", "ws-stream-service/target/ws-stream-service.jar")),
-                    List.of(env.getOrDefault("EXCHANGE_APP_JAVA_OPTS", "-Xmx512m").trim().split("\\s+")));
+                    List.of(env.getOrDefault("EXCHANGE_APP_JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError")
+                            .trim().split("\\s+")));
         }
 
         private static int port(Map<String, String> env, String name, int fallback) {
