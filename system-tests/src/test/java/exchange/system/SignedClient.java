@@ -21,8 +21,15 @@ final class SignedClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final KeyPair keys;
     private final String apiKey;
+    private final Duration timeout;
 
     SignedClient() throws Exception {
+        this(Duration.ofSeconds(10));
+    }
+
+    /** @param timeout how long one request may take before it fails with an HttpTimeoutException */
+    SignedClient(Duration timeout) throws Exception {
+        this.timeout = timeout;
         keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         byte[] encoded = keys.getPublic().getEncoded();
         apiKey = Base64.getEncoder().encodeToString(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length));
@@ -48,7 +55,7 @@ final class SignedClient {
                         : "\"" + e.getValue() + "\""))
                 .collect(Collectors.joining(",", "{", "}"));
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("X-API-Key", apiKey)
                 .header("X-Signature", Base64.getEncoder().encodeToString(signer.sign()))
