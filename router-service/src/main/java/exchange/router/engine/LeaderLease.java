@@ -56,12 +56,22 @@ final class LeaderLease {
 
     /**
      * Must be the first statement of every batch transaction: renews the lease and keeps the row locked until
-     * the transaction ends, so no takeover can interleave with the commit.
+     * the transaction ends, so no takeover can interleave with the commit. It also limits how long the
+     * transaction may sit idle to one lease: a leader paused or cut off in the middle of its batch (SIGSTOP, a
+     * long GC pause, a partition) would otherwise hold the row lock, and block every takeover, for as long as its
+     * TCP connection lives. PostgreSQL ends such a session instead; its batch rolls back, unanswered.
      *
      * @throws FencedException if {@code epoch} no longer holds a live lease; the transaction must roll back
      */
     void fence(long epoch) {
-        if (!renew(epoch)) {
+        int renewed = jdbc.sql("""
+                WITH idle_limit AS (
+                    SELECT set_config('idle_in_transaction_session_timeout', :millis::text, true))
+                UPDATE engine_lease SET lease_until = clock_timestamp() + :millis * interval '1 millisecond'
+                FROM idle_limit
+                WHERE id = 1 AND epoch = :epoch AND lease_until > clock_timestamp()""")
+                .param("millis", leaseMillis).param("epoch", epoch).update();
+        if (renewed != 1) {
             throw new FencedException(epoch);
         }
     }

@@ -96,16 +96,49 @@ class LeaderLeaseTests {
         long[] committedAt = new long[1];
         tx.executeWithoutResult(status -> {
             leader.fence(epoch);
-            // A batch that outlives the lease: the standby sees an expired lease, but the row lock the fence
-            // holds makes it wait for this commit.
-            sleep(400);
-            CompletableFuture.runAsync(() -> takeover.complete(standby.tryAcquire()));
-            sleep(400);
+            CompletableFuture.runAsync(() -> {
+                sleep(400);
+                takeover.complete(standby.tryAcquire());
+            });
+            // A batch whose statements outlive the lease: the standby sees an expired lease, but the row lock the
+            // fence holds makes it wait for this commit.
+            jdbc.sql("SELECT pg_sleep(0.8)").query().singleValue();
             committedAt[0] = System.nanoTime();
         });
         assertThat(takeover.get(5, TimeUnit.SECONDS)).isPresent();
         assertThat(takeoverDoneAt.get()).as("takeover finished only after the batch committed")
                 .isGreaterThan(committedAt[0]);
+        assertThat(leader.renew(epoch)).isFalse();
+    }
+
+    @Test
+    void aLeaderStalledInsideItsBatchLosesTheBatchAndDoesNotBlockTheTakeover() throws Exception {
+        LeaderLease leader = new LeaderLease(jdbc, "leader", Duration.ofMillis(300));
+        long epoch = leader.tryAcquire().orElseThrow();
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        LeaderLease standby = new LeaderLease(jdbc, "standby", Duration.ofSeconds(5));
+
+        CompletableFuture<OptionalLong> takeover = new CompletableFuture<>();
+        assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
+            leader.fence(epoch);
+            jdbc.sql("INSERT INTO account (id, label) VALUES (434343, 'written by a stalled leader')").update();
+            // The leader stalls between statements (SIGSTOP, GC, partition) for far longer than its lease.
+            CompletableFuture.runAsync(() -> {
+                // As a standby does: polls until the lease can be taken.
+                OptionalLong epochB = OptionalLong.empty();
+                for (int i = 0; i < 30 && epochB.isEmpty(); i++) {
+                    epochB = standby.tryAcquire();
+                    sleep(100);
+                }
+                takeover.complete(epochB);
+            });
+            sleep(1_500);
+            jdbc.sql("INSERT INTO account (id, label) VALUES (434344, 'written by a stalled leader')").update();
+        })).as("PostgreSQL ended the stalled transaction").isInstanceOf(RuntimeException.class);
+
+        assertThat(takeover.get(5, TimeUnit.SECONDS)).as("the standby took over during the stall").isPresent();
+        assertThat(jdbc.sql("SELECT count(*) FROM account WHERE id IN (434343, 434344)").query(Long.class).single())
+                .as("nothing of the stalled batch landed").isZero();
         assertThat(leader.renew(epoch)).isFalse();
     }
 
