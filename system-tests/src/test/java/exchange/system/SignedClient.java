@@ -39,6 +39,14 @@ final class SignedClient {
         return apiKey;
     }
 
+    /** The base64 Ed25519 signature of {@code text} (a Backpack signing string) with this client's key. */
+    String sign(String text) throws Exception {
+        Signature signer = Signature.getInstance("Ed25519");
+        signer.initSign(keys.getPrivate());
+        signer.update(text.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(signer.sign());
+    }
+
     /** A signed request with a JSON object body; values are strings except numbers given as Long. */
     HttpResponse<String> send(String baseUrl, String method, String path, String instruction, Map<String, Object> body)
             throws Exception {
@@ -47,9 +55,6 @@ final class SignedClient {
                 .collect(Collectors.joining("&"));
         String signed = "instruction=" + instruction + (params.isEmpty() ? "" : "&" + params)
                 + "&timestamp=" + timestamp + "&window=5000";
-        Signature signer = Signature.getInstance("Ed25519");
-        signer.initSign(keys.getPrivate());
-        signer.update(signed.getBytes(StandardCharsets.UTF_8));
         String json = new TreeMap<>(body).entrySet().stream()
                 .map(e -> "\"" + e.getKey() + "\":" + (e.getValue() instanceof Number ? e.getValue()
                         : "\"" + e.getValue() + "\""))
@@ -58,7 +63,7 @@ final class SignedClient {
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("X-API-Key", apiKey)
-                .header("X-Signature", Base64.getEncoder().encodeToString(signer.sign()))
+                .header("X-Signature", sign(signed))
                 .header("X-Timestamp", Long.toString(timestamp))
                 .header("X-Window", "5000")
                 .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
