@@ -91,10 +91,32 @@ class AdminConfiguration {
         response.getWriter().write("{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}");
     }
 
-    /** The admin connector; its port is known once the server started (a configured 0 means "any free port"). */
-    record AdminConnector(Connector connector) {
+    /**
+     * The admin connector; its port is known once the server started (a configured 0 means "any free port").
+     * Remembered once bound: Tomcat answers {@code getLocalPort()} by reflection, and every request asks.
+     */
+    static final class AdminConnector {
+        private final Connector connector;
+        private volatile int port = -1;
+
+        AdminConnector(Connector connector) {
+            this.connector = connector;
+        }
+
+        Connector connector() {
+            return connector;
+        }
+
         int port() {
-            return connector.getLocalPort();
+            int known = port;
+            if (known > 0) {
+                return known;
+            }
+            int bound = connector.getLocalPort();
+            if (bound > 0) {
+                port = bound;
+            }
+            return bound;
         }
     }
 }

@@ -3,6 +3,7 @@ package exchange.router.engine;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,6 +21,10 @@ class EngineConfiguration {
     RedisMessageListenerContainer redisListeners(RedisConnectionFactory connections) {
         RedisMessageListenerContainer container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connections);
+        // The default executor starts a platform thread per message; reply batches arrive hundreds of times a second.
+        SimpleAsyncTaskExecutor dispatch = new SimpleAsyncTaskExecutor("redis-listener-");
+        dispatch.setVirtualThreads(true);
+        container.setTaskExecutor(dispatch);
         // Started by CommandBus, retrying, so the router starts (and serves reads) while Redis is down.
         container.setAutoStartup(false);
         return container;

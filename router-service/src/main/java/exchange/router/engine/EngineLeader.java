@@ -36,12 +36,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.stereotype.Component;
 
 import tools.jackson.databind.ObjectMapper;
@@ -85,6 +86,11 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     private static final int MAX_REMEMBERED = 1_000_000;
     private long renewedAt;
     private long batchesSinceTrim;
+    /** The publisher thread's own connection for its pipelines; publisher thread only. */
+    private RedisConnection publishConnection;
+    /** The engine thread's own connection for blocking stream reads; engine thread only. */
+    private RedisConnection streamConnection;
+    private final byte[] streamKey;
 
     /** Everything one committed batch sends to Redis, rendered on the engine thread. */
     private record Publication(Map<String, List<EngineReply>> replies, List<EngineOutput.StreamMessage> messages,
@@ -111,6 +117,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         this.properties = properties;
         this.json = json;
         this.output = new EngineOutput(json);
+        this.streamKey = properties.streamKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
@@ -174,6 +181,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                 pause(properties.standbyPoll().toMillis());
             } finally {
                 leading = false;
+                closeStreamConnection();
                 if (!running) {
                     try {
                         lease.release(epoch.getAsLong());
@@ -237,19 +245,48 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         }
     }
 
+    /**
+     * The next commands after {@code after}, waiting up to 50 ms for one. The blocking XREAD needs a connection of
+     * its own; it is held for the whole term, because asking the template for one per read opened and closed a
+     * TCP connection to Redis for every batch.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private List<MapRecord<String, Object, Object>> read(String after) {
         try {
-            List<MapRecord<String, Object, Object>> records = redis.opsForStream().read(
+            if (streamConnection == null || streamConnection.isClosed()) {
+                streamConnection = redis.getRequiredConnectionFactory().getConnection();
+            }
+            List<ByteRecord> records = streamConnection.streamCommands().xRead(
                     StreamReadOptions.empty().count(properties.batchMax()).block(Duration.ofMillis(50)),
-                    StreamOffset.create(properties.streamKey(), ReadOffset.from(after)));
-            return records == null ? List.of() : records;
+                    StreamOffset.create(streamKey, ReadOffset.from(after)));
+            if (records == null || records.isEmpty()) {
+                return List.of();
+            }
+            List<MapRecord<String, Object, Object>> read = new ArrayList<>(records.size());
+            for (ByteRecord record : records) {
+                read.add((MapRecord) record.deserialize(RedisSerializer.string()));
+            }
+            return read;
         } catch (RuntimeException e) {
+            closeStreamConnection();
             if (!running) {
                 return List.of();
             }
             log.warn("Cannot read the command stream: {}", e.getMessage());
             pause(200);
             return List.of();
+        }
+    }
+
+    private void closeStreamConnection() {
+        RedisConnection connection = streamConnection;
+        streamConnection = null;
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (RuntimeException ignored) {
+                // already broken; a new one is opened on the next read
+            }
         }
     }
 
@@ -302,9 +339,18 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         }
     }
 
+    /**
+     * Sends one batch's output in one pipeline. The pipeline runs on a connection of its own, held by the
+     * publisher thread: asking the template for one per batch opened and closed a TCP connection each time.
+     */
     private void send(Publication p) {
         try {
-            redis.executePipelined((RedisCallback<Object>) connection -> {
+            if (publishConnection == null || publishConnection.isClosed()) {
+                publishConnection = redis.getRequiredConnectionFactory().getConnection();
+            }
+            RedisConnection connection = publishConnection;
+            connection.openPipeline();
+            try {
                 for (Map.Entry<String, List<EngineReply>> replies : p.replies().entrySet()) {
                     connection.publish(bytes(replies.getKey()), bytes(json.writeValueAsString(replies.getValue())));
                 }
@@ -326,9 +372,19 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                 if (p.trimTo() != null) {
                     trimCommitted(connection, p.trimTo());
                 }
-                return null;
-            });
+            } finally {
+                connection.closePipeline();
+            }
         } catch (RuntimeException e) {
+            RedisConnection broken = publishConnection;
+            publishConnection = null;
+            if (broken != null) {
+                try {
+                    broken.close();
+                } catch (RuntimeException ignored) {
+                    // already unusable
+                }
+            }
             // Committed already; lost replies make clients time out and retry, which is idempotent.
             log.warn("Could not publish batch results to Redis: {}", e.getMessage());
         }
