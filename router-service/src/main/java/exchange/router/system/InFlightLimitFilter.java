@@ -35,7 +35,7 @@ class InFlightLimitFilter extends OncePerRequestFilter {
     private final Semaphore permits;
     private final int limit;
 
-    InFlightLimitFilter(@Value("${exchange.http.max-in-flight:1024}") int limit) {
+    InFlightLimitFilter(@Value("${exchange.http.max-in-flight:256}") int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("exchange.http.max-in-flight must be at least 1, was " + limit);
         }
