@@ -92,16 +92,17 @@ class BadInputCampaignIT {
             stack.start();
             routerPort = settings.routerPort();
             String api = "http://127.0.0.1:" + routerPort;
-            Admin admin = new Admin(settings.adminPort(), stack.adminToken());
+            String admin = "http://127.0.0.1:" + settings.adminPort();
+            String token = stack.adminToken();
 
             SignedClient fuzzer = new SignedClient();
-            long fuzzerId = admin.account(fuzzer, null, null);
+            long fuzzerId = StackSupport.fundedAccount(admin, token, fuzzer, null, null);
             SignedClient victim = new SignedClient();
-            long victimId = admin.account(victim, "USDC", "100000");
+            long victimId = StackSupport.fundedAccount(admin, token, victim, "USDC", "100000");
             SignedClient seller = new SignedClient(Duration.ofSeconds(5));
-            admin.account(seller, "SOL", "1000000");
+            StackSupport.fundedAccount(admin, token, seller, "SOL", "1000000");
             SignedClient buyer = new SignedClient(Duration.ofSeconds(5));
-            admin.account(buyer, "USDC", "100000000");
+            StackSupport.fundedAccount(admin, token, buyer, "USDC", "100000000");
             List<String> victimOrders = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> placed = victim.send(api, "POST", "/api/v1/order", "orderExecute",
@@ -129,7 +130,7 @@ class BadInputCampaignIT {
             violations.forEach(v -> System.out.println("violation: " + v));
 
             SignedClient replayer = new SignedClient();
-            replayedAndExpiredSignatures(replayer, admin.account(replayer, "USDC", "1000"), settings);
+            replayedAndExpiredSignatures(replayer, StackSupport.fundedAccount(admin, token, replayer, "USDC", "1000"), settings);
             long wsFramesBefore = control.wsTrades.get();
             String wsSummary = webSocketAbuse(settings.wsPort(), random);
             Thread.sleep(1_000);
@@ -156,13 +157,7 @@ class BadInputCampaignIT {
                     rs.next();
                     assertThat(rs.getInt(1)).as("balances of the fuzzing account").isZero();
                 }
-                try (ResultSet rs = s.executeQuery("""
-                        SELECT a.symbol FROM asset a
-                        WHERE coalesce((SELECT sum(available + locked) FROM balance b WHERE b.asset = a.symbol), 0)
-                           <> coalesce((SELECT sum(CASE kind WHEN 'Deposit' THEN amount ELSE -amount END)
-                                        FROM ledger_entry l WHERE l.asset = a.symbol), 0)""")) {
-                    assertThat(rs.next()).as("an asset is not conserved").isFalse();
-                }
+                StackSupport.assertFundsConserved(s);
             }
             assertThat(victimState(settings, victimId)).as("the victim's orders and balances").isEqualTo(victimBefore);
             for (int port : new int[] {settings.routerPort(), settings.wsPort()}) {
@@ -861,35 +856,5 @@ class BadInputCampaignIT {
 
     private static String abbreviate(String body) {
         return body.length() > 300 ? body.substring(0, 300) + "..." : body;
-    }
-
-    /** The operator API, for setting up accounts. */
-    final class Admin {
-        private final int port;
-        private final String token;
-
-        Admin(int port, String token) {
-            this.port = port;
-            this.token = token;
-        }
-
-        long account(SignedClient client, String asset, String amount) throws Exception {
-            String created = post("/admin/v1/accounts", "{\"publicKeys\":[\"" + client.apiKey() + "\"]}");
-            long id = Long.parseLong(created.replaceAll(".*\"accountId\":(\\d+).*", "$1"));
-            if (asset != null) {
-                post("/admin/v1/accounts/" + id + "/deposits",
-                        "{\"asset\":\"" + asset + "\",\"amount\":\"" + amount + "\",\"externalId\":\"seed\"}");
-            }
-            return id;
-        }
-
-        private String post(String path, String body) throws Exception {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return response.body();
-        }
     }
 }

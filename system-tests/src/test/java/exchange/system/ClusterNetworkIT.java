@@ -138,14 +138,14 @@ class ClusterNetworkIT {
         String wsService = "ws://" + SERVICE_ADDRESSES.get("exchange-ws-stream-service") + "/";
         String adminToken = manifests.secretValue("exchange-admin-token", "token");
 
-        admin(routerAdmin, adminToken, "/admin/v1/assets", "{\"symbol\":\"SOL\",\"decimals\":9}");
-        admin(routerAdmin, adminToken, "/admin/v1/assets", "{\"symbol\":\"USDC\",\"decimals\":6}");
-        admin(routerAdmin, adminToken, "/admin/v1/markets", "{\"baseSymbol\":\"SOL\",\"quoteSymbol\":\"USDC\","
+        StackSupport.admin(routerAdmin, adminToken, "/admin/v1/assets", "{\"symbol\":\"SOL\",\"decimals\":9}");
+        StackSupport.admin(routerAdmin, adminToken, "/admin/v1/assets", "{\"symbol\":\"USDC\",\"decimals\":6}");
+        StackSupport.admin(routerAdmin, adminToken, "/admin/v1/markets", "{\"baseSymbol\":\"SOL\",\"quoteSymbol\":\"USDC\","
                 + "\"tickSize\":\"0.01\",\"stepSize\":\"0.01\",\"minQuantity\":\"0.01\"}");
         SignedClient seller = new SignedClient();
         SignedClient buyer = new SignedClient();
-        fund(routerAdmin, adminToken, seller, "SOL", "100");
-        fund(routerAdmin, adminToken, buyer, "USDC", "100000");
+        StackSupport.fundedAccount(routerAdmin, adminToken, seller, "SOL", "100");
+        StackSupport.fundedAccount(routerAdmin, adminToken, buyer, "USDC", "100000");
 
         LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
         List<String> seen = new CopyOnWriteArrayList<>();
@@ -289,23 +289,6 @@ class ClusterNetworkIT {
                 return false;
             }
         }, deployment + " readiness " + uri, Duration.ofSeconds(120));
-    }
-
-    private String admin(String base, String token, String path, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("%s %s", path, response.body()).isEqualTo(200);
-        return response.body();
-    }
-
-    private void fund(String base, String token, SignedClient client, String asset, String amount) throws Exception {
-        String created = admin(base, token, "/admin/v1/accounts",
-                "{\"label\":\"cluster-it\",\"publicKeys\":[\"" + client.apiKey() + "\"]}");
-        long id = Long.parseLong(created.replaceAll(".*\"accountId\":(\\d+).*", "$1"));
-        admin(base, token, "/admin/v1/accounts/" + id + "/deposits",
-                "{\"asset\":\"" + asset + "\",\"amount\":\"" + amount + "\",\"externalId\":\"cluster-it\"}");
     }
 
     private static Map<String, Object> order(String side, int i) {

@@ -51,7 +51,10 @@ class DepthConsistencyIT {
             String api = "http://127.0.0.1:" + settings.routerPort();
             SignedClient[] traders = {new SignedClient(), new SignedClient(), new SignedClient(), new SignedClient()};
             for (SignedClient trader : traders) {
-                account(settings.adminPort(), stack.adminToken(), trader);
+                String admin = "http://127.0.0.1:" + settings.adminPort();
+                long id = StackSupport.fundedAccount(admin, stack.adminToken(), trader, "USDC", "100000000");
+                StackSupport.admin(admin, stack.adminToken(), "/admin/v1/accounts/" + id + "/deposits",
+                        "{\"asset\":\"SOL\",\"amount\":\"1000000\",\"externalId\":\"seed-SOL\"}");
             }
 
             ConcurrentLinkedQueue<String> frames = new ConcurrentLinkedQueue<>();
@@ -130,25 +133,6 @@ class DepthConsistencyIT {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
-    }
-
-    private void account(int adminPort, String token, SignedClient trader) throws Exception {
-        String created = admin(adminPort, token, "/admin/v1/accounts",
-                "{\"publicKeys\":[\"" + trader.apiKey() + "\"]}");
-        long id = Long.parseLong(created.replaceAll(".*\"accountId\":(\\d+).*", "$1"));
-        admin(adminPort, token, "/admin/v1/accounts/" + id + "/deposits",
-                "{\"asset\":\"USDC\",\"amount\":\"100000000\",\"externalId\":\"u\"}");
-        admin(adminPort, token, "/admin/v1/accounts/" + id + "/deposits",
-                "{\"asset\":\"SOL\",\"amount\":\"1000000\",\"externalId\":\"s\"}");
-    }
-
-    private String admin(int adminPort, String token, String path, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + adminPort + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return response.body();
     }
 }

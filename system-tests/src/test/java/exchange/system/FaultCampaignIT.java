@@ -136,13 +136,14 @@ class FaultCampaignIT {
         for (App app : apps.values()) {
             awaitReady(app);
         }
-        awaitMarkets();
+        StackSupport.awaitDemoMarkets(database);
 
         // Clients give up on a request after 2 s and retry on the other replica, as behind a Service.
         SignedClient seller = new SignedClient(Duration.ofSeconds(2));
         SignedClient buyer = new SignedClient(Duration.ofSeconds(2));
-        long sellerId = account(seller, "SOL", "1000000");
-        long buyerId = account(buyer, "USDC", "1000000000");
+        String admin = "http://127.0.0.1:" + apps.get("router-a").adminPort;
+        long sellerId = StackSupport.fundedAccount(admin, TOKEN, seller, "SOL", "1000000");
+        long buyerId = StackSupport.fundedAccount(admin, TOKEN, buyer, "USDC", "1000000000");
 
         ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
         Map<Integer, AtomicInteger> refusals = new ConcurrentHashMap<>();
@@ -266,13 +267,7 @@ class FaultCampaignIT {
                 rs.next();
                 assertThat(rs.getInt(1)).as("the same maker/taker match recorded twice").isZero();
             }
-            try (ResultSet rs = s.executeQuery("""
-                    SELECT a.symbol FROM asset a
-                    WHERE coalesce((SELECT sum(available + locked) FROM balance b WHERE b.asset = a.symbol), 0)
-                       <> coalesce((SELECT sum(CASE kind WHEN 'Deposit' THEN amount ELSE -amount END)
-                                    FROM ledger_entry l WHERE l.asset = a.symbol), 0)""")) {
-                assertThat(rs.next()).as("an asset is not conserved").isFalse();
-            }
+            StackSupport.assertFundsConserved(s);
             try (ResultSet rs = s.executeQuery("""
                     SELECT count(*) FROM balance b WHERE b.locked <> coalesce((SELECT sum(o.locked) FROM orders o
                         JOIN market m ON m.symbol = o.symbol
@@ -575,21 +570,6 @@ class FaultCampaignIT {
         }, "readiness", Duration.ofSeconds(120));
     }
 
-    private void awaitMarkets() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(database); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*) FROM market")) {
-                rs.next();
-                if (rs.getInt(1) == 3) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("demo markets not created");
-    }
-
     private App leader() throws Exception {
         try (Connection c = DriverManager.getConnection(database); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT holder FROM engine_lease")) {
@@ -599,23 +579,6 @@ class FaultCampaignIT {
                     && holder.endsWith("-" + a.process.pid())).findFirst()
                     .orElseThrow(() -> new AssertionError("no router holds the lease: " + holder));
         }
-    }
-
-    private long account(SignedClient client, String asset, String amount) throws Exception {
-        String created = admin("/admin/v1/accounts", "{\"publicKeys\":[\"" + client.apiKey() + "\"]}");
-        long id = Long.parseLong(created.replaceAll(".*\"accountId\":(\\d+).*", "$1"));
-        admin("/admin/v1/accounts/" + id + "/deposits",
-                "{\"asset\":\"" + asset + "\",\"amount\":\"" + amount + "\",\"externalId\":\"seed\"}");
-        return id;
-    }
-
-    private String admin(String path, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + apps.get("router-a").adminPort + path))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return response.body();
     }
 
     private static void signal(ManagedProcess process, String signal) {

@@ -77,13 +77,10 @@ class PostgresOutageIT {
         String url = "http://127.0.0.1:" + port;
         router.awaitCondition(() -> status(url + "/actuator/health/readiness") == 200, "readiness",
                 Duration.ofSeconds(90));
-        awaitMarkets(database);
+        StackSupport.awaitDemoMarkets(database);
 
         SignedClient client = new SignedClient();
-        String created = admin(adminPort, "/admin/v1/accounts", "{\"publicKeys\":[\"" + client.apiKey() + "\"]}");
-        long account = Long.parseLong(created.replaceAll(".*\"accountId\":(\\d+).*", "$1"));
-        admin(adminPort, "/admin/v1/accounts/" + account + "/deposits",
-                "{\"asset\":\"USDC\",\"amount\":\"1000\",\"externalId\":\"seed\"}");
+        long account = StackSupport.fundedAccount("http://127.0.0.1:" + adminPort, TOKEN, client, "USDC", "1000");
         assertThat(place(client, url, 1).statusCode()).isEqualTo(200);
 
         postgres.close();
@@ -141,29 +138,5 @@ class PostgresOutageIT {
         } catch (Exception notYet) {
             return 0;
         }
-    }
-
-    private static void awaitMarkets(String database) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(database); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*) FROM market")) {
-                rs.next();
-                if (rs.getInt(1) == 3) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("demo markets not created");
-    }
-
-    private String admin(int adminPort, String path, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + adminPort + path))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return response.body();
     }
 }

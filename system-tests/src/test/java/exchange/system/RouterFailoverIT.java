@@ -67,15 +67,16 @@ class RouterFailoverIT {
         awaitReady(first);
         Router second = start("router-b", redisDatabase);
         awaitReady(second);
-        awaitMarkets();
+        StackSupport.awaitDemoMarkets(databaseUrl);
 
         Router leader = leaderOf(first, second);
         Router standby = leader == first ? second : first;
 
         SignedClient buyer = new SignedClient();
         SignedClient seller = new SignedClient();
-        long buyerId = account(standby, buyer, "USDC", "1000000");
-        long sellerId = account(standby, seller, "SOL", "100000");
+        String admin = "http://127.0.0.1:" + standby.adminPort();
+        long buyerId = StackSupport.fundedAccount(admin, TOKEN, buyer, "USDC", "1000000");
+        long sellerId = StackSupport.fundedAccount(admin, TOKEN, seller, "SOL", "100000");
 
         Map<Long, String> acknowledged = new LinkedHashMap<>();
         long killedAt = 0;
@@ -118,7 +119,7 @@ class RouterFailoverIT {
                 rs.next();
                 assertThat(rs.getInt(1)).as("one order per clientId, no duplicates").isEqualTo(240);
             }
-            assertConserved(s);
+            StackSupport.assertFundsConserved(s);
             // Locked balances are exactly what the open orders hold.
             try (ResultSet rs = s.executeQuery("""
                     SELECT count(*) FROM balance b WHERE b.locked <> coalesce((SELECT sum(o.locked) FROM orders o
@@ -127,16 +128,6 @@ class RouterFailoverIT {
                 rs.next();
                 assertThat(rs.getInt(1)).as("balances whose locked funds differ from their open orders").isZero();
             }
-        }
-    }
-
-    private static void assertConserved(Statement s) throws Exception {
-        try (ResultSet rs = s.executeQuery("""
-                SELECT a.symbol FROM asset a
-                WHERE coalesce((SELECT sum(available + locked) FROM balance b WHERE b.asset = a.symbol), 0)
-                   <> coalesce((SELECT sum(CASE kind WHEN 'Deposit' THEN amount ELSE -amount END)
-                                FROM ledger_entry l WHERE l.asset = a.symbol), 0)""")) {
-            assertThat(rs.next()).as("an asset is not conserved").isFalse();
         }
     }
 
@@ -184,21 +175,6 @@ class RouterFailoverIT {
         }, "readiness", Duration.ofSeconds(90));
     }
 
-    private void awaitMarkets() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Connection c = DriverManager.getConnection(databaseUrl); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*) FROM market")) {
-                rs.next();
-                if (rs.getInt(1) == 3) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("demo markets not created");
-    }
-
     private Router leaderOf(Router first, Router second) throws Exception {
         try (Connection c = DriverManager.getConnection(databaseUrl); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT holder FROM engine_lease")) {
@@ -206,22 +182,5 @@ class RouterFailoverIT {
             String holder = rs.getString(1);
             return holder.endsWith("-" + first.process().pid()) ? first : second;
         }
-    }
-
-    private long account(Router router, SignedClient client, String asset, String amount) throws Exception {
-        String created = admin(router, "/admin/v1/accounts", "{\"publicKeys\":[\"" + client.apiKey() + "\"]}");
-        long id = Long.parseLong(created.replaceAll(".*\"accountId\":(\\d+).*", "$1"));
-        admin(router, "/admin/v1/accounts/" + id + "/deposits",
-                "{\"asset\":\"" + asset + "\",\"amount\":\"" + amount + "\",\"externalId\":\"seed\"}");
-        return id;
-    }
-
-    private String admin(Router router, String path, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + router.adminPort() + path))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return response.body();
     }
 }
