@@ -279,13 +279,16 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     }
 
     private void closeStreamConnection() {
-        RedisConnection connection = streamConnection;
+        closeQuietly(streamConnection);
         streamConnection = null;
+    }
+
+    private static void closeQuietly(RedisConnection connection) {
         if (connection != null) {
             try {
                 connection.close();
             } catch (RuntimeException ignored) {
-                // already broken; a new one is opened on the next read
+                // already broken; a new one is opened when next needed
             }
         }
     }
@@ -376,15 +379,8 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                 connection.closePipeline();
             }
         } catch (RuntimeException e) {
-            RedisConnection broken = publishConnection;
+            closeQuietly(publishConnection);
             publishConnection = null;
-            if (broken != null) {
-                try {
-                    broken.close();
-                } catch (RuntimeException ignored) {
-                    // already unusable
-                }
-            }
             // Committed already; lost replies make clients time out and retry, which is idempotent.
             log.warn("Could not publish batch results to Redis: {}", e.getMessage());
         }
@@ -728,11 +724,8 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
 
         List<EngineOutput.StreamMessage> streamMessages(Batch batch) {
             List<EngineOutput.StreamMessage> messages = new ArrayList<>();
-            output.streamMessages(batch.events, markets, messages);
-            for (EngineEvent.Trade t : batch.trades) {
-                output.fillUpdates(t, batch.orders.get(t.makerOrderId()), batch.orders.get(t.takerOrderId()),
-                        markets, messages);
-            }
+            output.streamMessages(batch.events, markets, EngineOutput.statesAfterFills(batch.trades, batch.orders),
+                    messages);
             messages.addAll(candles.drain(markets, lastTimestamp, output));
             for (String symbol : batch.depthUpdateIds.keySet()) {
                 bookTicker(symbol, messages);

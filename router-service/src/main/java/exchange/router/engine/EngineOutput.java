@@ -1,11 +1,13 @@
 package exchange.router.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import exchange.common.book.OrderStatus;
 import exchange.common.book.OrderType;
 import exchange.common.book.Side;
 import exchange.common.engine.EngineEvent;
@@ -72,14 +74,23 @@ final class EngineOutput {
         };
     }
 
-    /** Appends the stream messages for one command's events. */
-    void streamMessages(List<EngineEvent> events, Map<String, MarketUnits> markets, List<StreamMessage> out) {
+    /**
+     * Appends the stream messages for a batch's events, in event order. Each trade is followed by the fill
+     * updates of both its orders, with their state right after that fill ({@code fills}, by trade id, from
+     * {@link #statesAfterFills}), so a client sees an order's fills before its cancel or expiry, never after.
+     */
+    void streamMessages(List<EngineEvent> events, Map<String, MarketUnits> markets, Map<Long, OrderSnapshot[]> fills,
+            List<StreamMessage> out) {
         for (EngineEvent event : events) {
             switch (event) {
                 case EngineEvent.DepthChanged d -> out.add(depth(d, markets.get(d.symbol())));
                 case EngineEvent.Trade t -> {
                     MarketUnits m = markets.get(t.symbol());
                     out.add(new StreamMessage("trade." + t.symbol(), envelope("trade." + t.symbol(), tradeEvent(t, m))));
+                    OrderSnapshot[] after = fills.get(t.tradeId());
+                    if (after != null) {
+                        fillUpdates(t, after[0], after[1], markets, out);
+                    }
                 }
                 case EngineEvent.OrderAccepted a -> orderUpdate("orderAccepted", a.order(), a.timestamp(), markets, null, out);
                 case EngineEvent.OrderCancelled c -> orderUpdate("orderCancelled", c.order(), c.timestamp(), markets, null, out);
@@ -91,9 +102,50 @@ final class EngineOutput {
         }
     }
 
-    /** Fill updates for both sides of a trade, with the order states after the command. */
-    void fillUpdates(EngineEvent.Trade t, OrderSnapshot maker, OrderSnapshot taker, Map<String, MarketUnits> markets,
-            List<StreamMessage> out) {
+    /**
+     * For each trade of a batch (by trade id), the maker's and the taker's state right after it: the batch keeps
+     * only each order's state at its end, so what the order filled later in the batch is taken back off.
+     *
+     * @param trades     the batch's trades in execution order
+     * @param endOfBatch each touched order's state at the end of the batch, by order id
+     */
+    static Map<Long, OrderSnapshot[]> statesAfterFills(List<EngineEvent.Trade> trades,
+            Map<Long, OrderSnapshot> endOfBatch) {
+        Map<Long, OrderSnapshot[]> states = new HashMap<>();
+        Map<Long, long[]> filledLater = new HashMap<>();
+        for (int i = trades.size() - 1; i >= 0; i--) {
+            EngineEvent.Trade t = trades.get(i);
+            states.put(t.tradeId(), new OrderSnapshot[] {
+                afterFill(endOfBatch.get(t.makerOrderId()), filledLater.get(t.makerOrderId())),
+                afterFill(endOfBatch.get(t.takerOrderId()), filledLater.get(t.takerOrderId()))});
+            for (long orderId : new long[] {t.makerOrderId(), t.takerOrderId()}) {
+                long[] sums = filledLater.computeIfAbsent(orderId, id -> new long[2]);
+                sums[0] += t.quantity();
+                sums[1] += t.quoteQuantity();
+            }
+        }
+        return states;
+    }
+
+    private static OrderSnapshot afterFill(OrderSnapshot end, long[] filledLater) {
+        if (end == null) {
+            return null;
+        }
+        long executed = end.executedQuantity() - (filledLater == null ? 0 : filledLater[0]);
+        long executedQuote = end.executedQuoteQuantity() - (filledLater == null ? 0 : filledLater[1]);
+        // Complete when its quantity is reached, or, for a market order sized in quote, when its last fill
+        // left it Filled.
+        boolean complete = end.quantity() > 0 ? executed == end.quantity()
+                : filledLater == null && end.status() == OrderStatus.Filled;
+        return new OrderSnapshot(end.orderId(), end.accountId(), end.clientId(), end.symbol(), end.side(), end.type(),
+                end.timeInForce(), end.postOnly(), end.selfTradePrevention(), end.price(), end.quantity(),
+                end.quoteQuantity(), executed, executedQuote, end.locked(),
+                complete ? OrderStatus.Filled : OrderStatus.PartiallyFilled, end.createdAt());
+    }
+
+    /** Fill updates for both sides of a trade, with each order's state right after this fill. */
+    private void fillUpdates(EngineEvent.Trade t, OrderSnapshot maker, OrderSnapshot taker,
+            Map<String, MarketUnits> markets, List<StreamMessage> out) {
         MarketUnits m = markets.get(t.symbol());
         for (boolean isMaker : new boolean[] {true, false}) {
             OrderSnapshot o = isMaker ? maker : taker;

@@ -1,0 +1,76 @@
+package exchange.router.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import exchange.common.book.OrderStatus;
+import exchange.common.book.OrderType;
+import exchange.common.book.SelfTradePrevention;
+import exchange.common.book.Side;
+import exchange.common.book.TimeInForce;
+import exchange.common.engine.EngineEvent;
+import exchange.common.engine.OrderSnapshot;
+
+import org.junit.jupiter.api.Test;
+
+class EngineOutputTests {
+
+    private static OrderSnapshot order(long id, Side side, long quantity, long quoteQuantity, long executed,
+            long executedQuote, OrderStatus status) {
+        return new OrderSnapshot(id, 100 + id, 0, "SOL_USDC", side, quantity > 0 ? OrderType.Limit : OrderType.Market,
+                TimeInForce.GTC, false, SelfTradePrevention.RejectTaker, 1_000, quantity, quoteQuantity, executed,
+                executedQuote, 0, status, 0);
+    }
+
+    private static EngineEvent.Trade trade(long tradeId, long maker, long taker, long quantity) {
+        return new EngineEvent.Trade(tradeId, 1, 0, "SOL_USDC", tradeId, 1_000, quantity, quantity * 1_000, maker,
+                100 + maker, taker, 100 + taker, Side.Bid, 0, "USDC", 0, "SOL");
+    }
+
+    @Test
+    void eachFillCarriesTheOrdersStateRightAfterIt() {
+        // Maker 1 had 2 of 10 filled before the batch; in the batch taker 2 (7) takes 3 and 4 of it, then the
+        // maker is cancelled in the same batch: its end-of-batch state says Cancelled with 9 executed.
+        List<EngineEvent.Trade> trades = List.of(trade(1, 1, 2, 3), trade(2, 1, 2, 4));
+        Map<Long, OrderSnapshot> end = Map.of(
+                1L, order(1, Side.Ask, 10, 0, 9, 9_000, OrderStatus.Cancelled),
+                2L, order(2, Side.Bid, 7, 0, 7, 7_000, OrderStatus.Filled));
+
+        Map<Long, OrderSnapshot[]> states = EngineOutput.statesAfterFills(trades, end);
+
+        OrderSnapshot makerAfterFirst = states.get(1L)[0];
+        OrderSnapshot takerAfterFirst = states.get(1L)[1];
+        assertThat(makerAfterFirst.executedQuantity()).isEqualTo(5);
+        assertThat(makerAfterFirst.executedQuoteQuantity()).isEqualTo(5_000);
+        assertThat(makerAfterFirst.status()).isEqualTo(OrderStatus.PartiallyFilled);
+        assertThat(takerAfterFirst.executedQuantity()).isEqualTo(3);
+        assertThat(takerAfterFirst.status()).isEqualTo(OrderStatus.PartiallyFilled);
+
+        OrderSnapshot makerAfterSecond = states.get(2L)[0];
+        OrderSnapshot takerAfterSecond = states.get(2L)[1];
+        assertThat(makerAfterSecond.executedQuantity()).isEqualTo(9);
+        assertThat(makerAfterSecond.status()).as("the cancel comes after this fill")
+                .isEqualTo(OrderStatus.PartiallyFilled);
+        assertThat(takerAfterSecond.executedQuantity()).isEqualTo(7);
+        assertThat(takerAfterSecond.status()).isEqualTo(OrderStatus.Filled);
+    }
+
+    @Test
+    void aMarketOrderSizedInQuoteIsFilledOnlyAfterItsLastFill() {
+        List<EngineEvent.Trade> trades = List.of(trade(1, 1, 3, 2), trade(2, 2, 3, 1));
+        Map<Long, OrderSnapshot> end = Map.of(
+                1L, order(1, Side.Ask, 5, 0, 2, 2_000, OrderStatus.PartiallyFilled),
+                2L, order(2, Side.Ask, 1, 0, 1, 1_000, OrderStatus.Filled),
+                3L, order(3, Side.Bid, 0, 3_000, 3, 3_000, OrderStatus.Filled));
+
+        Map<Long, OrderSnapshot[]> states = EngineOutput.statesAfterFills(trades, end);
+
+        assertThat(states.get(1L)[1].status()).isEqualTo(OrderStatus.PartiallyFilled);
+        assertThat(states.get(1L)[1].executedQuoteQuantity()).isEqualTo(2_000);
+        assertThat(states.get(2L)[1].status()).isEqualTo(OrderStatus.Filled);
+        assertThat(states.get(2L)[0].status()).isEqualTo(OrderStatus.Filled);
+        assertThat(states.get(1L)[0].status()).isEqualTo(OrderStatus.PartiallyFilled);
+    }
+}
