@@ -120,9 +120,15 @@ class BadInputCampaignIT {
             for (int i = 0; i < requests; i++) {
                 probes.add(restProbe(random, fuzzer, victim, victimOrders));
             }
+            // Slow uploads: 300 signed-order requests that announce a body and never send it, held open while the
+            // fuzzer runs and the control trader keeps trading (the load-shedding limit is 256 requests).
+            List<Socket> slowUploads = slowUploads(300);
             long fuzzStarted = System.nanoTime();
             for (Runnable probe : probes) {
                 probe.run();
+            }
+            for (Socket slow : slowUploads) {
+                slow.close();
             }
             double restSeconds = (System.nanoTime() - fuzzStarted) / 1e9;
             System.out.printf("bad-input campaign (seed %d): %d REST probes in %.1f s, answers by status %s%n", seed,
@@ -373,10 +379,12 @@ class BadInputCampaignIT {
                 new String[] {"GET", "/api/v1/../../admin/v1/accounts"}, new String[] {"GET", "/api/v1/order;x=1"},
                 new String[] {"GET", "/api//v1/markets"}, new String[] {"GET", "/api/v1/%2e%2e/admin"},
                 new String[] {"POST", "/admin/v1/accounts"}, new String[] {"GET", "/api/v2/markets"},
-                new String[] {"BREW", "/api/v1/ping"});
+                new String[] {"BREW", "/api/v1/ping"}, new String[] {"GET", "/error"});
         String[] c = cases.get(random.nextInt(cases.size()));
-        return () -> expect4xx(c[0] + " " + c[1], raw(c[0], c[1], Map.of("Content-Type", "application/json"),
-                "{}".getBytes(StandardCharsets.UTF_8)));
+        // Browsers and some clients ask for HTML: the error is Backpack JSON all the same.
+        String accept = random.nextBoolean() ? "text/html" : "*/*";
+        return () -> expect4xx(c[0] + " " + c[1] + " (Accept: " + accept + ")", raw(c[0], c[1],
+                Map.of("Content-Type", "application/json", "Accept", accept), "{}".getBytes(StandardCharsets.UTF_8)));
     }
 
     private Runnable foreignOrder(SplittableRandom random, SignedClient fuzzer, List<String> victimOrders) {
@@ -414,6 +422,21 @@ class BadInputCampaignIT {
                 }
             }
         };
+    }
+
+    private List<Socket> slowUploads(int count) throws IOException {
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Socket socket = new Socket();
+            socket.connect(new InetSocketAddress("127.0.0.1", routerPort), 2_000);
+            socket.getOutputStream().write(("POST /api/v1/order HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 4000\r\nX-API-Key: "
+                    + "A".repeat(43) + "=\r\nX-Signature: x\r\nX-Timestamp: 1\r\n\r\n{\"sym")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            sockets.add(socket);
+        }
+        return sockets;
     }
 
     /** The same parameter twice: in the JSON body, or in the query string of a signed GET. */

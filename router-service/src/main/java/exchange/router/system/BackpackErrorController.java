@@ -18,10 +18,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class BackpackErrorController implements ErrorController {
 
-    @RequestMapping(path = "${server.error.path:/error}", produces = MediaType.APPLICATION_JSON_VALUE)
+    // No "produces": the answer is JSON whatever the client accepts, so a container error is never turned into a
+    // 406 by content negotiation.
+    @RequestMapping(path = "${server.error.path:/error}")
     ResponseEntity<ApiError> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = code instanceof Integer value ? value : 500;
+        // Asked for directly, /error is just another path that does not exist.
+        int status = code instanceof Integer value ? value : 404;
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(errorFor(status));
     }
 

@@ -17,16 +17,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Load shedding: at most {@code exchange.http.max-in-flight} API requests ({@code /api/}, {@code /wapi/}) are
- * processed at once by this replica; one more is answered 503 {@code TOO_MANY_REQUESTS} at once, before any
- * parsing or signature check, and changes nothing.
+ * processed at once by this replica; one more is answered 503 {@code TOO_MANY_REQUESTS} at once and changes
+ * nothing.
  *
  * <p>Why: with a thread per request (virtual threads) nothing else bounds the work admitted. When clients send
  * faster than the engine commits, every accepted request holds buffers and a stack while it waits, and the
  * heap runs out long before Tomcat's connection limit. A fast refusal keeps latency bounded for the requests
  * admitted and keeps the replica healthy; probes and the admin API are not limited.
+ *
+ * <p>It runs after the signature check ({@code SignedRequestFilter}), which has read the body by then: a
+ * permit is held only for processing, so a client that trickles its body, or cannot authenticate, holds none
+ * and cannot starve the others. Shedding therefore costs a signature check per refused signed request.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 110)
 class InFlightLimitFilter extends OncePerRequestFilter {
 
     private static final byte[] REFUSAL = ("{\"code\":\"TOO_MANY_REQUESTS\",\"message\":"
