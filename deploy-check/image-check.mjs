@@ -74,7 +74,12 @@ function buildBaseImage(dir) {
   const rootfs = path.join(dir, "rootfs");
   const javaHome = "/opt/java/openjdk";
   fs.mkdirSync(path.dirname(path.join(rootfs, javaHome)), { recursive: true });
-  run(path.join(JAVA_HOME, "bin", "jlink"), ["--add-modules",
+  const jlink = path.join(JAVA_HOME, "bin", "jlink");
+  if (!fs.existsSync(jlink)) {
+    console.error(`image-check: ${jlink} not found; JAVA_HOME must be a JDK (not a JRE) with jlink`);
+    process.exit(2);
+  }
+  run(jlink, ["--add-modules",
     "java.se,jdk.unsupported,jdk.management,jdk.naming.dns,jdk.zipfs,jdk.crypto.cryptoki",
     "--strip-debug", "--no-header-files", "--no-man-pages", "--output", path.join(rootfs, javaHome)]);
   // glibc and friends, at the paths the runtime's ELF files name, so the image runs in a bare chroot.
@@ -83,7 +88,10 @@ function buildBaseImage(dir) {
   const libraries = new Set();
   for (const elf of elves) {
     const out = spawnSync("ldd", [elf], { encoding: "utf8" }).stdout ?? "";
-    for (const m of out.matchAll(/(?:=>\s*)?(\/\S+)\s+\(0x/g)) libraries.add(m[1]);
+    for (const m of out.matchAll(/(?:=>\s*)?(\/\S+)\s+\(0x/g)) {
+      // The runtime's own libraries (found through its RPATH) are in the image already.
+      if (!m[1].startsWith(rootfs)) libraries.add(m[1]);
+    }
   }
   for (const lib of libraries) {
     const target = path.join(rootfs, lib);
@@ -110,6 +118,11 @@ function buildBaseImage(dir) {
   const tar = path.join(dir, "..", "base.tar");
   run("tar", ["-C", dir, "-cf", tar, "manifest.json", "config.json", "layer.tar"]);
   return { tar, env, layers: 1 };
+}
+
+/** Whether this process may create the namespaces the entrypoint run needs (not so in a locked-down container). */
+function canIsolate() {
+  return spawnSync("unshare", ["--fork", "--pid", "--mount", "--mount-proc", "true"], { stdio: "ignore" }).status === 0;
 }
 
 function walk(dir) {
@@ -177,8 +190,9 @@ function inspect(app, deployment, base) {
   check(`${name}: every classpath entry (${classpath.length}) is in the image`, missing.length === 0 ? []
     : missing.slice(0, 5).map((m) => `missing ${m}`));
 
-  if (process.getuid?.() !== 0) {
-    console.log(`skip ${name}: run the entrypoint in the image's root filesystem (needs root for unshare/chroot)`);
+  if (process.getuid?.() !== 0 || !canIsolate()) {
+    console.log(`skip ${name}: run the entrypoint in the image's root filesystem (needs root allowed to create `
+      + "PID and mount namespaces, for unshare and chroot)");
     return;
   }
   const javaPath = (c.Env ?? []).find((e) => e.startsWith("PATH="))?.slice(5).split(":")

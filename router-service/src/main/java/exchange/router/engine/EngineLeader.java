@@ -77,6 +77,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     private volatile boolean running;
     private volatile boolean leading;
     private volatile Thread thread;
+    private volatile Thread publisher;
     /**
      * Committed batches waiting to be sent; bounded (a batch can hold thousands of messages), so a slow Redis
      * slows the engine instead of growing memory.
@@ -132,19 +133,25 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         }
         running = true;
         thread = Thread.ofPlatform().name("engine-leader").daemon(false).start(this::compete);
-        Thread.ofPlatform().name("engine-publisher").daemon(true).start(this::sendPublications);
+        publisher = Thread.ofPlatform().name("engine-publisher").daemon(true).start(this::sendPublications);
     }
 
     @Override
     public void stop() {
         running = false;
-        Thread current = thread;
-        if (current != null) {
-            current.interrupt();
-            try {
-                current.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // The leader first (its last committed batch is queued by then), then the publisher, which sees "running"
+        // false within 100 ms and sends what is queued before it ends. The publisher is not interrupted: that
+        // would break the send in progress.
+        if (thread != null) {
+            thread.interrupt();
+        }
+        for (Thread worker : new Thread[] {thread, publisher}) {
+            if (worker != null) {
+                try {
+                    worker.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
@@ -329,17 +336,33 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     }
 
     private void sendPublications() {
-        while (true) {
-            Publication publication;
-            try {
-                publication = publications.take();
-            } catch (InterruptedException e) {
-                return;
+        try {
+            while (running) {
+                Publication publication;
+                try {
+                    publication = publications.poll(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    break;
+                }
+                if (publication != null) {
+                    timedSend(publication);
+                }
             }
-            long begin = System.nanoTime();
-            send(publication);
-            publishTimer.record(System.nanoTime() - begin, TimeUnit.NANOSECONDS);
+            // Stopping: batches already committed still get their answers and market data out.
+            Publication rest;
+            while ((rest = publications.poll()) != null) {
+                timedSend(rest);
+            }
+        } finally {
+            closeQuietly(publishConnection);
+            publishConnection = null;
         }
+    }
+
+    private void timedSend(Publication publication) {
+        long begin = System.nanoTime();
+        send(publication);
+        publishTimer.record(System.nanoTime() - begin, TimeUnit.NANOSECONDS);
     }
 
     /**
