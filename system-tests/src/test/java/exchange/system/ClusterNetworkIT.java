@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -147,23 +145,11 @@ class ClusterNetworkIT {
         StackSupport.fundedAccount(routerAdmin, adminToken, seller, "SOL", "100");
         StackSupport.fundedAccount(routerAdmin, adminToken, buyer, "USDC", "100000");
 
-        LinkedBlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        List<String> seen = new CopyOnWriteArrayList<>();
-        WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(wsService), new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    frames.add(partial.toString());
-                    seen.add(partial.toString());
-                    partial.setLength(0);
-                }
-                webSocket.request(1);
-                return null;
-            }
-        }).get(10, TimeUnit.SECONDS);
+        TextFrames received = new TextFrames();
+        LinkedBlockingQueue<String> frames = received.queue;
+        List<String> seen = received.seen;
+        WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create(wsService), received)
+                .get(10, TimeUnit.SECONDS);
         socket.sendText("{\"method\":\"SUBSCRIBE\",\"params\":[\"trade.SOL_USDC\"],\"id\":1}", true)
                 .get(5, TimeUnit.SECONDS);
 

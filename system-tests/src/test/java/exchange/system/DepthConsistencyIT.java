@@ -14,8 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,22 +56,10 @@ class DepthConsistencyIT {
                         "{\"asset\":\"SOL\",\"amount\":\"1000000\",\"externalId\":\"seed-SOL\"}");
             }
 
-            ConcurrentLinkedQueue<String> frames = new ConcurrentLinkedQueue<>();
+            TextFrames received = new TextFrames();
+            LinkedBlockingQueue<String> frames = received.queue;
             WebSocket socket = http.newWebSocketBuilder().buildAsync(
-                    URI.create("ws://127.0.0.1:" + settings.wsPort() + "/"), new WebSocket.Listener() {
-                        private final StringBuilder partial = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                            partial.append(data);
-                            if (last) {
-                                frames.add(partial.toString());
-                                partial.setLength(0);
-                            }
-                            webSocket.request(1);
-                            return null;
-                        }
-                    }).get(10, TimeUnit.SECONDS);
+                    URI.create("ws://127.0.0.1:" + settings.wsPort() + "/"), received).get(10, TimeUnit.SECONDS);
             socket.sendText("{\"method\":\"SUBSCRIBE\",\"params\":[\"depth.SOL_USDC\"],\"id\":1}", true)
                     .get(5, TimeUnit.SECONDS);
             Thread.sleep(500);
