@@ -26,6 +26,7 @@ public final class ClientConnection {
     private final Outbox outbox;
     private final FrameRateLimiter rateLimiter;
     private final ConnectionRegistry registry;
+    private final long sendTimeoutMillis;
     private final Set<String> streams = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Long accountId;
@@ -33,13 +34,14 @@ public final class ClientConnection {
     private volatile long lastPingNanos = System.nanoTime();
 
     ClientConnection(WebSocketSession session, jakarta.websocket.Session nativeSession, int maxMessages,
-            long maxChars, int framesPerSecond, ConnectionRegistry registry) {
+            long maxChars, int framesPerSecond, long sendTimeoutMillis, ConnectionRegistry registry) {
         this.session = session;
         this.nativeSession = nativeSession;
         this.registry = registry;
+        this.sendTimeoutMillis = sendTimeoutMillis;
         this.rateLimiter = new FrameRateLimiter(framesPerSecond);
-        this.outbox = new Outbox(nativeSession.getAsyncRemote(), maxMessages, maxChars, registry.messagesOut(),
-                status -> terminate(status));
+        this.outbox = new Outbox(new BatchingBasicRemoteWriter(nativeSession.getBasicRemote()),
+                Thread::startVirtualThread, maxMessages, maxChars, registry.messagesOut(), status -> terminate(status));
     }
 
     public String id() {
@@ -86,33 +88,39 @@ public final class ClientConnection {
         return lastPingNanos;
     }
 
-    /** Sends a ping on a virtual thread: a ping is a blocking control-frame write in Tomcat. */
+    /**
+     * Sends a ping on a virtual thread (a ping is a blocking control-frame write in Tomcat), between two batches
+     * of the outbox so it is never caught in a batch's buffer.
+     */
     void ping() {
         lastPingNanos = System.nanoTime();
-        Thread.ofVirtual().name("ws-ping-" + id()).start(() -> {
+        Thread.ofVirtual().name("ws-ping-" + id()).start(() -> outbox.betweenBatches(sendTimeoutMillis, () -> {
             try {
                 nativeSession.getBasicRemote().sendPing(PING_PAYLOAD.duplicate());
             } catch (IOException | RuntimeException e) {
                 terminate(CloseCodes.SLOW_CONSUMER);
             }
-        });
+        }));
     }
 
-    /** Closes with {@code status} once (later calls are ignored), without blocking the caller. */
+    /**
+     * Closes with {@code status} once (later calls are ignored), without blocking the caller. A slow consumer is
+     * counted even when Tomcat has already closed the session because its write timed out.
+     */
     public void terminate(CloseStatus status) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
         outbox.close();
-        if (session.isOpen()) {
+        if (session.isOpen() || CloseCodes.SLOW_CONSUMER.equals(status)) {
             registry.dropped(this, status);
         }
-        Thread.ofVirtual().name("ws-close-" + id()).start(() -> {
+        Thread.ofVirtual().name("ws-close-" + id()).start(() -> outbox.betweenBatches(sendTimeoutMillis, () -> {
             try {
                 session.close(status);
             } catch (IOException | RuntimeException e) {
                 log.debug("Close of {} failed: {}", id(), e.toString());
             }
-        });
+        }));
     }
 }

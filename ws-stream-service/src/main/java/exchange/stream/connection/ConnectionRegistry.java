@@ -68,11 +68,10 @@ public class ConnectionRegistry implements SmartLifecycle {
         }
         Session nativeSession = ((NativeWebSocketSession) session).getNativeSession(Session.class);
         long sendTimeoutMillis = properties.sendTimeLimit().toMillis();
-        nativeSession.getAsyncRemote().setSendTimeout(sendTimeoutMillis);
         nativeSession.getUserProperties().put(BLOCKING_SEND_TIMEOUT, sendTimeoutMillis);
         ClientConnection connection = new ClientConnection(session, nativeSession,
                 properties.outboundBufferMessages(), properties.outboundBufferBytes(), properties.framesPerSecond(),
-                this);
+                sendTimeoutMillis, this);
         connections.add(connection);
         return connection;
     }

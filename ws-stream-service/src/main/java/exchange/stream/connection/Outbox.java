@@ -1,12 +1,15 @@
 package exchange.stream.connection;
 
-import java.net.SocketTimeoutException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendResult;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -14,39 +17,48 @@ import org.springframework.web.socket.TextMessage;
 import io.micrometer.core.instrument.Counter;
 
 /**
- * One connection's bounded outbound queue with a single sender, in the spirit of Spring's
- * {@code ConcurrentWebSocketSessionDecorator} (one sender at a time, buffer limit, send time limit, terminate on
- * overflow) but built on the container's non-blocking send: {@link #offer} never blocks, whatever the client does,
- * so the fan-out thread that calls it for each of its subscribers is never held up by a slow client. (The
- * decorator flushes on the caller's thread, so the first message to a client whose TCP window just closed would
- * block that thread, and every client behind it, for the whole send timeout.)
+ * One connection's bounded outbound queue with a single writer that sends whatever has queued up as one batch.
+ * {@link #offer} never blocks, whatever the client does, so the fan-out thread that calls it for each of its
+ * subscribers is never held up by a slow client: the writing happens on a task started on {@code writers}
+ * (virtual threads in production) while the queue is non-empty, and ends when it is empty.
  *
- * <p>Bounds and outcomes: at most {@code maxMessages} messages and {@code maxChars} characters wait here; the
- * offer that would exceed either closes the connection with {@link CloseCodes#SLOW_CONSUMER} and drops the queue.
- * A write that cannot complete within the send time limit (Tomcat's async send timeout) has the same outcome.
- * Thread-safe.
+ * <p>Why batches: one Redis message goes to thousands of connections, and per delivery the cost is dominated by
+ * the socket write, not by the bytes. A writer that finds k messages queued writes them with one flush (the
+ * {@link Writer} frames them into one buffer), so under load the number of writes per message falls by itself
+ * and the service degrades by growing batches rather than by growing latency per message.
+ *
+ * <p>Bounds and outcomes: at most {@code maxMessages} messages and {@code maxChars} characters wait (the batch
+ * being written is not counted); the offer that would exceed either closes the connection with
+ * {@link CloseCodes#SLOW_CONSUMER} and drops the queue. A write that cannot complete within the send time limit
+ * (the writer's timeout) has the same outcome. Thread-safe.
  */
 public final class Outbox {
 
-    private static final int PENDING = 0;
-    private static final int COMPLETED_INLINE = 1;
-    private static final int RETURNED = 2;
+    /** Writes a batch of messages, in order, as separate WebSocket text frames, and returns when it is sent. */
+    @FunctionalInterface
+    interface Writer {
+        void write(List<TextMessage> batch) throws IOException;
+    }
 
-    private final RemoteEndpoint.Async remote;
+    private final Writer writer;
+    private final Executor writers;
     private final int maxMessages;
     private final long maxChars;
     private final Counter messagesOut;
     private final Consumer<CloseStatus> terminate;
 
+    /** Held by the writing task for a whole batch, and by control frames (ping, close) so they never interleave. */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final ArrayDeque<TextMessage> queue = new ArrayDeque<>(4);
     private long queuedChars;
-    private boolean sending;
+    private boolean writing;
     private boolean closed;
     private volatile long sendStartedNanos;
 
-    Outbox(RemoteEndpoint.Async remote, int maxMessages, long maxChars, Counter messagesOut,
+    Outbox(Writer writer, Executor writers, int maxMessages, long maxChars, Counter messagesOut,
             Consumer<CloseStatus> terminate) {
-        this.remote = remote;
+        this.writer = writer;
+        this.writers = writers;
         this.maxMessages = maxMessages;
         this.maxChars = maxChars;
         this.messagesOut = messagesOut;
@@ -59,28 +71,34 @@ public final class Outbox {
      */
     public boolean offer(TextMessage message) {
         int length = message.getPayloadLength();
+        boolean startWriter;
         synchronized (this) {
             if (closed) {
                 return false;
             }
-            if (queue.size() < maxMessages && queuedChars + length <= maxChars) {
+            if (queue.size() >= maxMessages || queuedChars + length > maxChars) {
+                closeQueue();
+                startWriter = false;
+                message = null;
+            } else {
                 queue.addLast(message);
                 queuedChars += length;
-                if (sending) {
-                    return true;
-                }
-                sending = true;
-            } else {
-                closeQueue();
-                sending = false;
-                message = null;
+                startWriter = !writing;
+                writing = true;
             }
         }
         if (message == null) {
             terminate.accept(CloseCodes.SLOW_CONSUMER);
             return false;
         }
-        pump();
+        if (startWriter) {
+            try {
+                writers.execute(this::writeQueued);
+            } catch (RuntimeException e) {
+                failed(e);
+                return false;
+            }
+        }
         return true;
     }
 
@@ -89,9 +107,29 @@ public final class Outbox {
         return queue.size();
     }
 
-    /** When the write in progress started ({@link System#nanoTime()}), or 0 if none is in progress. */
+    /** When the batch being written started ({@link System#nanoTime()}), or 0 if none is being written. */
     long sendStartedNanos() {
         return sendStartedNanos;
+    }
+
+    /**
+     * Runs {@code controlFrame} (a ping, a close handshake) between batches, never inside one: it waits up to
+     * {@code timeoutMillis} for the batch being written, then runs anyway (a write stuck that long is failing).
+     */
+    void betweenBatches(long timeoutMillis, Runnable controlFrame) {
+        boolean locked = false;
+        try {
+            locked = writeLock.tryLock(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            controlFrame.run();
+        } finally {
+            if (locked) {
+                writeLock.unlock();
+            }
+        }
     }
 
     /** Stops sending and drops what is queued; later offers return false. */
@@ -107,57 +145,57 @@ public final class Outbox {
         queuedChars = 0;
     }
 
-    /**
-     * Writes queued messages one at a time until the queue is empty or a write is still in flight; then the
-     * write's completion continues. Runs on the thread that set {@code sending}, or on the completion thread; a
-     * completion that happens inside {@code sendText} (the write went straight into the socket) is continued by
-     * this loop rather than recursively.
-     */
-    private void pump() {
-        while (true) {
-            TextMessage next;
-            synchronized (this) {
-                next = closed ? null : queue.pollFirst();
-                if (next == null) {
-                    sending = false;
-                    return;
+    /** The writing task: takes everything queued, writes it as one batch, repeats until the queue is empty. */
+    private void writeQueued() {
+        List<TextMessage> batch = new ArrayList<>();
+        writeLock.lock();
+        try {
+            while (true) {
+                synchronized (this) {
+                    if (closed || queue.isEmpty()) {
+                        writing = false;
+                        return;
+                    }
+                    batch.addAll(queue);
+                    queue.clear();
+                    queuedChars = 0;
                 }
-                queuedChars -= next.getPayloadLength();
+                sendStartedNanos = System.nanoTime();
+                writer.write(batch);
+                sendStartedNanos = 0;
+                messagesOut.increment(batch.size());
+                batch.clear();
             }
-            AtomicInteger state = new AtomicInteger(PENDING);
-            sendStartedNanos = System.nanoTime();
-            try {
-                remote.sendText(next.getPayload(), result -> completed(result, state));
-            } catch (RuntimeException e) {
-                failed(e);
-                return;
-            }
-            if (state.compareAndSet(PENDING, RETURNED)) {
-                return;
-            }
-        }
-    }
-
-    private void completed(SendResult result, AtomicInteger state) {
-        sendStartedNanos = 0;
-        if (!result.isOK()) {
-            failed(result.getException());
-            return;
-        }
-        messagesOut.increment();
-        if (!state.compareAndSet(PENDING, COMPLETED_INLINE)) {
-            pump();
+        } catch (IOException | RuntimeException e) {
+            sendStartedNanos = 0;
+            failed(e);
+        } finally {
+            writeLock.unlock();
         }
     }
 
     private void failed(Throwable cause) {
+        boolean timeout = isTimeout(cause);
         synchronized (this) {
-            if (closed) {
+            boolean wasClosed = closed;
+            closeQueue();
+            writing = false;
+            // Tomcat closes the session itself when a blocking write times out, which closes this queue first;
+            // the client was still too slow, and is reported so.
+            if (wasClosed && !timeout) {
                 return;
             }
-            closeQueue();
-            sending = false;
         }
-        terminate.accept(cause instanceof SocketTimeoutException ? CloseCodes.SLOW_CONSUMER : CloseStatus.SERVER_ERROR);
+        terminate.accept(timeout ? CloseCodes.SLOW_CONSUMER : CloseStatus.SERVER_ERROR);
+    }
+
+    private static boolean isTimeout(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            // SocketTimeoutException is an InterruptedIOException; Tomcat wraps it in an IOException.
+            if (t instanceof InterruptedIOException || t instanceof InterruptedByTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -2,15 +2,16 @@ package exchange.stream.connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
-
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.web.socket.CloseStatus;
@@ -21,147 +22,210 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 class OutboxTests {
 
-    private final FakeRemote remote = new FakeRemote();
-    private final List<CloseStatus> terminated = new ArrayList<>();
+    private final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    private final List<CloseStatus> terminated = new CopyOnWriteArrayList<>();
     private final Counter sent = new SimpleMeterRegistry().counter("sent");
+    private final ManualExecutor writers = new ManualExecutor();
+
+    private final Outbox.Writer recording = batch -> batches.add(payloads(batch));
 
     @Test
-    void sendsInOrderOneAtATimeWithoutBlockingTheCaller() {
-        Outbox outbox = new Outbox(remote, 10, 1000, sent, terminated::add);
+    void offerReturnsAtOnceAndEverythingQueuedMeanwhileGoesOutAsOneBatchInOrder() {
+        Outbox outbox = new Outbox(recording, writers, 10, 1000, sent, terminated::add);
         assertThat(outbox.offer(new TextMessage("a"))).isTrue();
         assertThat(outbox.offer(new TextMessage("b"))).isTrue();
         assertThat(outbox.offer(new TextMessage("c"))).isTrue();
-        assertThat(remote.sent).containsExactly("a");
-        assertThat(outbox.queued()).isEqualTo(2);
-        remote.complete();
-        remote.complete();
-        assertThat(remote.sent).containsExactly("a", "b", "c");
-        remote.complete();
+        assertThat(batches).isEmpty();
+        assertThat(writers.tasks).as("one writer per burst, not one per message").hasSize(1);
+
+        writers.runAll();
+        assertThat(batches).containsExactly(List.of("a", "b", "c"));
         assertThat(outbox.queued()).isZero();
         assertThat(sent.count()).isEqualTo(3);
+
+        outbox.offer(new TextMessage("d"));
+        assertThat(writers.tasks).as("the writer ended with the queue; the next offer starts another").hasSize(1);
+        writers.runAll();
+        assertThat(batches).containsExactly(List.of("a", "b", "c"), List.of("d"));
         assertThat(terminated).isEmpty();
     }
 
     @Test
+    void messagesArrivingDuringAWriteFormTheNextBatch() {
+        Outbox[] self = new Outbox[1];
+        Outbox.Writer writer = batch -> {
+            batches.add(payloads(batch));
+            if (batches.size() == 1) {
+                self[0].offer(new TextMessage("x"));
+                self[0].offer(new TextMessage("y"));
+            }
+        };
+        Outbox outbox = self[0] = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        outbox.offer(new TextMessage("first"));
+        writers.runAll();
+        assertThat(batches).containsExactly(List.of("first"), List.of("x", "y"));
+        assertThat(writers.ran).as("the same writer task carried on").isEqualTo(1);
+        assertThat(sent.count()).isEqualTo(3);
+    }
+
+    @Test
     void overflowTerminatesAsSlowConsumerAndDropsTheQueue() {
-        Outbox byCount = new Outbox(remote, 2, 1000, sent, terminated::add);
-        byCount.offer(new TextMessage("first"));
+        Outbox byCount = new Outbox(recording, writers, 2, 1000, sent, terminated::add);
         byCount.offer(new TextMessage("q1"));
         byCount.offer(new TextMessage("q2"));
         assertThat(byCount.offer(new TextMessage("overflow"))).isFalse();
         assertThat(terminated).containsExactly(CloseCodes.SLOW_CONSUMER);
         assertThat(byCount.queued()).isZero();
         assertThat(byCount.offer(new TextMessage("later"))).isFalse();
+        writers.runAll();
+        assertThat(batches).as("nothing of a dropped queue is written").isEmpty();
 
-        FakeRemote other = new FakeRemote();
-        Outbox bySize = new Outbox(other, 100, 10, sent, terminated::add);
-        bySize.offer(new TextMessage("in flight"));
+        Outbox bySize = new Outbox(recording, writers, 100, 10, sent, terminated::add);
         bySize.offer(new TextMessage("12345"));
-        assertThat(bySize.offer(new TextMessage("123456"))).isFalse();
+        bySize.offer(new TextMessage("12345"));
+        assertThat(bySize.offer(new TextMessage("1"))).isFalse();
         assertThat(terminated).hasSize(2);
     }
 
     @Test
-    void aTimedOutWriteTerminatesAsSlowConsumer() {
-        Outbox outbox = new Outbox(remote, 10, 1000, sent, terminated::add);
-        outbox.offer(new TextMessage("stuck"));
-        remote.fail(new SocketTimeoutException());
-        assertThat(terminated).containsExactly(CloseCodes.SLOW_CONSUMER);
-        assertThat(outbox.offer(new TextMessage("after"))).isFalse();
+    void theBatchBeingWrittenDoesNotCountAgainstTheQueueBound() {
+        Outbox[] self = new Outbox[1];
+        List<Boolean> offeredDuringWrite = new ArrayList<>();
+        Outbox.Writer writer = batch -> {
+            batches.add(payloads(batch));
+            if (batches.size() == 1) {
+                offeredDuringWrite.add(self[0].offer(new TextMessage("n1")));
+                offeredDuringWrite.add(self[0].offer(new TextMessage("n2")));
+            }
+        };
+        Outbox outbox = self[0] = new Outbox(writer, writers, 2, 1000, sent, terminated::add);
+        outbox.offer(new TextMessage("o1"));
+        outbox.offer(new TextMessage("o2"));
+        writers.runAll();
+        assertThat(offeredDuringWrite).containsExactly(true, true);
+        assertThat(batches).containsExactly(List.of("o1", "o2"), List.of("n1", "n2"));
+        assertThat(terminated).isEmpty();
     }
 
     @Test
-    void writesCompletingInsideSendTextDoNotRecurse() {
-        remote.inline = true;
-        Outbox outbox = new Outbox(remote, 200_000, Long.MAX_VALUE, sent, terminated::add);
-        remote.inline = false;
-        outbox.offer(new TextMessage("hold"));
-        for (int i = 0; i < 100_000; i++) {
-            outbox.offer(new TextMessage("m" + i));
-        }
-        remote.inline = true;
-        remote.complete();
-        assertThat(remote.sent).hasSize(100_001);
-        assertThat(outbox.queued()).isZero();
+    void aTimedOutWriteTerminatesAsSlowConsumer() {
+        Outbox outbox = new Outbox(batch -> {
+            throw new IOException(new SocketTimeoutException());
+        }, writers, 10, 1000, sent, terminated::add);
+        outbox.offer(new TextMessage("stuck"));
+        writers.runAll();
+        assertThat(terminated).containsExactly(CloseCodes.SLOW_CONSUMER);
+        assertThat(outbox.offer(new TextMessage("after"))).isFalse();
+        assertThat(sent.count()).isZero();
     }
 
-    /** Records sends; completes them when told, or inside sendText when {@code inline}. */
-    private static final class FakeRemote implements RemoteEndpoint.Async {
-        final List<String> sent = new ArrayList<>();
-        final List<SendHandler> pending = new ArrayList<>();
-        boolean inline;
+    @Test
+    void aTimeoutIsReportedEvenWhenTheContainerClosedTheSessionFirst() {
+        Outbox[] self = new Outbox[1];
+        Outbox outbox = self[0] = new Outbox(batch -> {
+            self[0].close();
+            throw new IOException(new SocketTimeoutException());
+        }, writers, 10, 1000, sent, terminated::add);
+        outbox.offer(new TextMessage("stuck"));
+        writers.runAll();
+        assertThat(terminated).containsExactly(CloseCodes.SLOW_CONSUMER);
+    }
 
-        void complete() {
-            pending.removeFirst().onResult(new SendResult());
-        }
+    @Test
+    void aFailedWriteOnAClosedConnectionIsNotReportedAgain() {
+        Outbox[] self = new Outbox[1];
+        Outbox outbox = self[0] = new Outbox(batch -> {
+            self[0].close();
+            throw new IOException("Connection reset by peer");
+        }, writers, 10, 1000, sent, terminated::add);
+        outbox.offer(new TextMessage("gone"));
+        writers.runAll();
+        assertThat(terminated).isEmpty();
 
-        void fail(Throwable cause) {
-            pending.removeFirst().onResult(new SendResult(cause));
-        }
+        Outbox open = new Outbox(batch -> {
+            throw new IOException("Broken pipe");
+        }, writers, 10, 1000, sent, terminated::add);
+        open.offer(new TextMessage("m"));
+        writers.runAll();
+        assertThat(terminated).containsExactly(CloseStatus.SERVER_ERROR);
+    }
 
-        @Override
-        public void sendText(String text, SendHandler handler) {
-            sent.add(text);
-            if (inline) {
-                handler.onResult(new SendResult());
-            } else {
-                pending.add(handler);
+    @Test
+    void aRejectedWriterTaskFailsTheConnectionInsteadOfStallingIt() {
+        Executor rejecting = task -> {
+            throw new RejectedExecutionException("shutting down");
+        };
+        Outbox outbox = new Outbox(recording, rejecting, 10, 1000, sent, terminated::add);
+        assertThat(outbox.offer(new TextMessage("m"))).isFalse();
+        assertThat(terminated).containsExactly(CloseStatus.SERVER_ERROR);
+        assertThat(outbox.offer(new TextMessage("later"))).isFalse();
+    }
+
+    @Test
+    void controlFramesWaitForTheBatchInProgressAndNeverInterleaveWithIt() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        Outbox outbox = new Outbox(batch -> {
+            order.add("batch start");
+            writing.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        }
+            order.add("batch end");
+        }, Thread::startVirtualThread, 10, 1000, sent, terminated::add);
+        outbox.offer(new TextMessage("m"));
+        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Thread ping = Thread.startVirtualThread(() -> outbox.betweenBatches(10_000, () -> order.add("ping")));
+        Thread.sleep(100);
+        assertThat(order).containsExactly("batch start");
+        release.countDown();
+        ping.join(10_000);
+        assertThat(order).containsExactly("batch start", "batch end", "ping");
+    }
+
+    @Test
+    void aControlFrameRunsAnywayWhenABatchIsStuckPastTheTimeout() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Outbox outbox = new Outbox(batch -> {
+            writing.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, Thread::startVirtualThread, 10, 1000, sent, terminated::add);
+        outbox.offer(new TextMessage("m"));
+        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+        List<String> ran = new CopyOnWriteArrayList<>();
+        outbox.betweenBatches(50, () -> ran.add("close"));
+        assertThat(ran).containsExactly("close");
+        release.countDown();
+    }
+
+    private static List<String> payloads(List<TextMessage> batch) {
+        return batch.stream().map(TextMessage::getPayload).toList();
+    }
+
+    /** Runs writer tasks only when told, on the test's thread. */
+    private static final class ManualExecutor implements Executor {
+        final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+        int ran;
 
         @Override
-        public long getSendTimeout() {
-            return 0;
+        public void execute(Runnable task) {
+            tasks.add(task);
         }
 
-        @Override
-        public void setSendTimeout(long timeout) {
-        }
-
-        @Override
-        public Future<Void> sendText(String text) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Future<Void> sendBinary(ByteBuffer data) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void sendBinary(ByteBuffer data, SendHandler handler) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Future<Void> sendObject(Object obj) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void sendObject(Object obj, SendHandler handler) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void setBatchingAllowed(boolean allowed) {
-        }
-
-        @Override
-        public boolean getBatchingAllowed() {
-            return false;
-        }
-
-        @Override
-        public void flushBatch() {
-        }
-
-        @Override
-        public void sendPing(ByteBuffer applicationData) {
-        }
-
-        @Override
-        public void sendPong(ByteBuffer applicationData) {
+        void runAll() {
+            while (!tasks.isEmpty()) {
+                tasks.poll().run();
+                ran++;
+            }
         }
     }
 }
