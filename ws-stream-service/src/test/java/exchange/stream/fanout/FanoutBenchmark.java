@@ -1,12 +1,14 @@
 package exchange.stream.fanout;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +90,8 @@ class FanoutBenchmark {
                     "redis://" + infrastructure.redisHost() + ":" + infrastructure.redisPort());
             long published;
             long baseline;
+            long serverCpuBefore;
+            long clientCpuBefore;
             long start;
             try (StatefulRedisConnection<String, String> connection = redis.connect()) {
                 RedisAsyncCommands<String, String> commands = connection.async();
@@ -97,6 +101,8 @@ class FanoutBenchmark {
                 Thread.sleep(1000);
                 baseline = loadClients.received();
                 latency.reset();
+                serverCpuBefore = cpuNanos(server);
+                clientCpuBefore = ownCpuNanos();
                 start = System.nanoTime();
                 published = publish(commands, warmup, (long) rate * seconds);
             } finally {
@@ -109,6 +115,8 @@ class FanoutBenchmark {
             }
             long delivered = loadClients.received() - baseline;
             double elapsed = (System.nanoTime() - start) / 1e9;
+            double serverCpu = (cpuNanos(server) - serverCpuBefore) / 1e9;
+            double clientCpu = (ownCpuNanos() - clientCpuBefore) / 1e9;
             Histogram histogram = latency.getIntervalHistogram();
             String metrics = get(http, port, "/actuator/prometheus");
             System.out.printf("""
@@ -120,12 +128,15 @@ class FanoutBenchmark {
                     latency T->client µs  p50 %d  p99 %d  p99.9 %d  max %d
                     clients dropped       %s
                     heap per idle conn    %.1f KB (server heap %d MB -> %d MB after GC)
+                    CPU per delivered msg server %.2f µs (%.2f cores), load clients + publisher %.2f µs (%.2f cores)
                     %n""", clients, rate, seconds, published, delivered, expected,
                     100.0 * delivered / expected, delivered / elapsed, elapsed,
                     histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
                     histogram.getValueAtPercentile(99.9), histogram.getMaxValue(),
                     metric(metrics, "stream_clients_dropped_total"),
-                    (heapAfter - heapBefore) / 1024.0 / clients, heapBefore >> 20, heapAfter >> 20);
+                    (heapAfter - heapBefore) / 1024.0 / clients, heapBefore >> 20, heapAfter >> 20,
+                    serverCpu * 1e6 / Math.max(1, delivered), serverCpu / elapsed,
+                    clientCpu * 1e6 / Math.max(1, delivered), clientCpu / elapsed);
         } finally {
             if (loadClients != null) {
                 loadClients.close();
@@ -133,6 +144,16 @@ class FanoutBenchmark {
             server.destroy();
             server.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static long cpuNanos(Process process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    /** CPU time of this JVM: the load clients' selector threads, the publisher and the test harness. */
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Publishes {@code count} events at {@code rate} per second, sequence numbers from {@code first}. */
