@@ -1,8 +1,16 @@
 package exchange.router.engine;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -45,9 +53,20 @@ class PipelineBenchmarkIT {
     private record Resting(long account, long orderId) {
     }
 
+    /** One-way delay added to every PostgreSQL packet, to model a database on another host (0 = direct). */
+    private static final long PG_LATENCY_MICROS = Long.getLong("bench.pgLatencyMicros", 0);
+
     @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.shared().springProperties().forEach((key, value) -> registry.add(key, () -> value));
+    static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
+        Map<String, String> properties = TestInfrastructure.shared().springProperties();
+        if (PG_LATENCY_MICROS > 0) {
+            URI jdbc = URI.create(properties.get("spring.datasource.url").substring("jdbc:".length()));
+            int proxy = DelayingProxy.start(jdbc.getHost(), jdbc.getPort(), PG_LATENCY_MICROS);
+            properties.put("spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + proxy + jdbc.getRawPath()
+                    + (jdbc.getRawQuery() == null ? "" : "?" + jdbc.getRawQuery()));
+            System.out.printf("PostgreSQL through a proxy adding %d µs each way%n", PG_LATENCY_MICROS);
+        }
+        properties.forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @Autowired
@@ -93,6 +112,7 @@ class PipelineBenchmarkIT {
         double applyBefore = totalMillis("exchange.engine.batch.apply");
         double publishBefore = totalMillis("exchange.engine.batch.publish");
         long batchesBefore = meters.get("exchange.engine.batch.commit").timer().count();
+        long requestsBefore = DelayingProxy.REQUESTS.get();
         long begin = System.nanoTime();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             if (ratePerSecond == 0) {
@@ -140,6 +160,58 @@ class PipelineBenchmarkIT {
                 (totalMillis("exchange.engine.batch.apply") - applyBefore) / Math.max(1, batches),
                 (totalMillis("exchange.engine.batch.commit") - commitBefore) / Math.max(1, batches),
                 (totalMillis("exchange.engine.batch.publish") - publishBefore) / Math.max(1, batches));
+        if (PG_LATENCY_MICROS > 0) {
+            System.out.printf("   PostgreSQL requests per batch (all connections): %.1f%n",
+                    (DelayingProxy.REQUESTS.get() - requestsBefore) / (double) Math.max(1, batches));
+        }
+    }
+
+    /**
+     * A TCP proxy that holds every chunk for a fixed time before forwarding it (two threads per connection, one
+     * per direction), so each statement round trip to PostgreSQL takes about twice the delay longer.
+     */
+    private static final class DelayingProxy {
+
+        static int start(String host, int port, long delayMicros) throws IOException {
+            ServerSocket server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+            Thread.ofPlatform().daemon().name("pg-delay-accept").start(() -> {
+                while (true) {
+                    try {
+                        Socket client = server.accept();
+                        Socket upstream = new Socket(host, port);
+                        client.setTcpNoDelay(true);
+                        upstream.setTcpNoDelay(true);
+                        pump(client, upstream, delayMicros, REQUESTS);
+                        pump(upstream, client, delayMicros, new AtomicLong());
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            return server.getLocalPort();
+        }
+
+        /** Chunks sent towards PostgreSQL: about one per round trip the application waits for. */
+        static final AtomicLong REQUESTS = new AtomicLong();
+
+        private static void pump(Socket from, Socket to, long delayMicros, AtomicLong chunks) {
+            Thread.ofPlatform().daemon().name("pg-delay").start(() -> {
+                byte[] buffer = new byte[64 * 1024];
+                try (from; to) {
+                    InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream();
+                    int n;
+                    while ((n = in.read(buffer)) >= 0) {
+                        chunks.incrementAndGet();
+                        Thread.sleep(Duration.ofNanos(delayMicros * 1000));
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // connection closed
+                }
+            });
+        }
     }
 
     private double totalMillis(String timer) {
