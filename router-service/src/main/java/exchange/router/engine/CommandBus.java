@@ -48,7 +48,8 @@ public class CommandBus implements MessageListener {
     private final String replyChannel;
     private final AtomicLong requests = new AtomicLong();
     private final Map<String, CompletableFuture<EngineReply>> pending = new ConcurrentHashMap<>();
-    private volatile long leaseCheckedAt;
+    private final AtomicLong leaseCheckedAt = new AtomicLong();
+    private volatile boolean leaseKnown;
     private volatile boolean leaseHeld;
 
     CommandBus(StringRedisTemplate redis, RedisMessageListenerContainer listeners, ObjectMapper json,
@@ -131,15 +132,23 @@ public class CommandBus implements MessageListener {
         }
     }
 
+    /**
+     * Refuses at once when no replica holds the engine lease. The answer is cached for 500 ms and refreshed by
+     * one request at a time: under overload thousands of requests arrive within one refresh, and each running its
+     * own query took the connection pool away from the engine's commits, which made the overload worse.
+     */
     private void requireLeader() {
         long now = System.nanoTime();
-        if (now - leaseCheckedAt > 500_000_000L) {
+        long checked = leaseCheckedAt.get();
+        if (!leaseKnown || (now - checked > 500_000_000L && leaseCheckedAt.compareAndSet(checked, now))) {
+            boolean held;
             try {
-                leaseHeld = lease.isHeld();
+                held = lease.isHeld();
             } catch (RuntimeException e) {
-                leaseHeld = false;
+                held = false;
             }
-            leaseCheckedAt = now;
+            leaseHeld = held;
+            leaseKnown = true;
         }
         if (!leaseHeld) {
             throw unavailable("SERVER_ERROR", "No engine leader is available; retry shortly");
