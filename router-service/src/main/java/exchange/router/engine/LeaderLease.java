@@ -1,6 +1,7 @@
 package exchange.router.engine;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalLong;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,6 +56,19 @@ final class LeaderLease {
     }
 
     /**
+     * The fence as two common table expressions, {@code idle_limit} and {@code fence} (one row, the epoch, if
+     * the lease still holds), with parameters {@code :millis} and {@code :epoch}; see {@link #fence(long)}.
+     */
+    private static final String FENCE_CTES = """
+            idle_limit AS (
+                SELECT set_config('idle_in_transaction_session_timeout', :millis::text, true)),
+            fence AS (
+                UPDATE engine_lease SET lease_until = clock_timestamp() + :millis * interval '1 millisecond'
+                FROM idle_limit
+                WHERE id = 1 AND epoch = :epoch AND lease_until > clock_timestamp()
+                RETURNING epoch)""";
+
+    /**
      * Must be the first statement of every batch transaction: renews the lease and keeps the row locked until
      * the transaction ends, so no takeover can interleave with the commit. It also limits how long the
      * transaction may sit idle to one lease: a leader paused or cut off in the middle of its batch (SIGSTOP, a
@@ -64,14 +78,23 @@ final class LeaderLease {
      * @throws FencedException if {@code epoch} no longer holds a live lease; the transaction must roll back
      */
     void fence(long epoch) {
-        int renewed = jdbc.sql("""
-                WITH idle_limit AS (
-                    SELECT set_config('idle_in_transaction_session_timeout', :millis::text, true))
-                UPDATE engine_lease SET lease_until = clock_timestamp() + :millis * interval '1 millisecond'
-                FROM idle_limit
-                WHERE id = 1 AND epoch = :epoch AND lease_until > clock_timestamp()""")
-                .param("millis", leaseMillis).param("epoch", epoch).update();
-        if (renewed != 1) {
+        fence(epoch, "", Map.of());
+    }
+
+    /**
+     * {@link #fence(long)} and more writes in the same statement, so they cost no extra round trip:
+     * {@code moreCtes} is appended to the fence's {@code WITH} list (starting with a comma) and each of its
+     * data-modifying expressions must join {@code fence}, so that it changes nothing when the fence fails.
+     *
+     * @throws FencedException if {@code epoch} no longer holds a live lease; the transaction must roll back
+     */
+    void fence(long epoch, String moreCtes, Map<String, ?> parameters) {
+        JdbcClient.StatementSpec statement = jdbc.sql("WITH " + FENCE_CTES + moreCtes + "\nSELECT count(*) FROM fence")
+                .param("millis", leaseMillis).param("epoch", epoch);
+        for (Map.Entry<String, ?> parameter : parameters.entrySet()) {
+            statement = statement.param(parameter.getKey(), parameter.getValue());
+        }
+        if (statement.query(Long.class).single() != 1) {
             throw new FencedException(epoch);
         }
     }
