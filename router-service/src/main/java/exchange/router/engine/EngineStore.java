@@ -188,10 +188,13 @@ class EngineStore {
         for (MarketSpec market : batch.markets) {
             template.update("""
                     INSERT INTO market (symbol, base_symbol, quote_symbol, tick_size, step_size, min_quantity,
-                                        maker_fee_ppm, taker_fee_ppm) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                                        maker_fee_ppm, taker_fee_ppm, depth_update_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     market.symbol(), market.baseAsset(), market.quoteAsset(), new BigDecimal(market.tickSize()),
                     new BigDecimal(market.stepSize()), new BigDecimal(market.minQuantity()), market.makerFeePpm(),
-                    market.takerFeePpm());
+                    market.takerFeePpm(),
+                    // The fence statement's depth update ran before this row existed.
+                    batch.depthUpdateIds.getOrDefault(market.symbol(), 0L));
         }
         for (Map.Entry<String, MarketStatus> status : batch.statuses.entrySet()) {
             template.update("UPDATE market SET halted = ? WHERE symbol = ?",

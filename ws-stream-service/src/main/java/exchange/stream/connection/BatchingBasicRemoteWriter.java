@@ -23,7 +23,7 @@ final class BatchingBasicRemoteWriter implements Outbox.Writer {
     }
 
     @Override
-    public void write(List<TextMessage> batch) throws IOException {
+    public void write(List<TextMessage> batch, Runnable progress) throws IOException {
         if (batch.size() == 1) {
             remote.sendText(batch.getFirst().getPayload());
             return;
@@ -31,6 +31,7 @@ final class BatchingBasicRemoteWriter implements Outbox.Writer {
         remote.setBatchingAllowed(true);
         for (TextMessage message : batch) {
             remote.sendText(message.getPayload());
+            progress.run();
         }
         remote.setBatchingAllowed(false);
     }

@@ -98,7 +98,9 @@ public final class ClientConnection {
             try {
                 nativeSession.getBasicRemote().sendPing(PING_PAYLOAD.duplicate());
             } catch (IOException | RuntimeException e) {
-                terminate(CloseCodes.SLOW_CONSUMER);
+                // Only a ping that could not be written in time means a slow client; a connection that closed
+                // meanwhile is not one.
+                terminate(Outbox.isTimeout(e) ? CloseCodes.SLOW_CONSUMER : CloseStatus.SERVER_ERROR);
             }
         }));
     }

@@ -34,10 +34,13 @@ import io.micrometer.core.instrument.Counter;
  */
 public final class Outbox {
 
-    /** Writes a batch of messages, in order, as separate WebSocket text frames, and returns when it is sent. */
+    /**
+     * Writes a batch of messages, in order, as separate WebSocket text frames, and returns when it is sent;
+     * calls {@code progress} after each message handed to the socket (the send-time watchdog's clock).
+     */
     @FunctionalInterface
     interface Writer {
-        void write(List<TextMessage> batch) throws IOException;
+        void write(List<TextMessage> batch, Runnable progress) throws IOException;
     }
 
     private final Writer writer;
@@ -47,8 +50,11 @@ public final class Outbox {
     private final Counter messagesOut;
     private final Consumer<CloseStatus> terminate;
 
-    /** Held by the writing task for a whole batch, and by control frames (ping, close) so they never interleave. */
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /**
+     * Held by the writing task for one batch at a time, and by control frames (ping, close), so they never
+     * interleave with a batch. Fair, so a waiting control frame goes before the writer's next batch.
+     */
+    private final ReentrantLock writeLock = new ReentrantLock(true);
     private final ArrayDeque<TextMessage> queue = new ArrayDeque<>(4);
     private long queuedChars;
     private boolean writing;
@@ -107,7 +113,10 @@ public final class Outbox {
         return queue.size();
     }
 
-    /** When the batch being written started ({@link System#nanoTime()}), or 0 if none is being written. */
+    /**
+     * When the message being written was handed over ({@link System#nanoTime()}; the batch's start, then each
+     * message's), or 0 if nothing is being written.
+     */
     long sendStartedNanos() {
         return sendStartedNanos;
     }
@@ -148,7 +157,6 @@ public final class Outbox {
     /** The writing task: takes everything queued, writes it as one batch, repeats until the queue is empty. */
     private void writeQueued() {
         List<TextMessage> batch = new ArrayList<>();
-        writeLock.lock();
         try {
             while (true) {
                 synchronized (this) {
@@ -160,18 +168,27 @@ public final class Outbox {
                     queue.clear();
                     queuedChars = 0;
                 }
-                sendStartedNanos = System.nanoTime();
-                writer.write(batch);
-                sendStartedNanos = 0;
+                writeLock.lock();
+                try {
+                    sendStartedNanos = System.nanoTime();
+                    writer.write(batch, this::progressed);
+                } finally {
+                    sendStartedNanos = 0;
+                    writeLock.unlock();
+                }
                 messagesOut.increment(batch.size());
                 batch.clear();
             }
         } catch (IOException | RuntimeException e) {
-            sendStartedNanos = 0;
             failed(e);
-        } finally {
-            writeLock.unlock();
+        } catch (Error e) {
+            failed(e);
+            throw e;
         }
+    }
+
+    private void progressed() {
+        sendStartedNanos = System.nanoTime();
     }
 
     private void failed(Throwable cause) {
@@ -189,7 +206,8 @@ public final class Outbox {
         terminate.accept(timeout ? CloseCodes.SLOW_CONSUMER : CloseStatus.SERVER_ERROR);
     }
 
-    private static boolean isTimeout(Throwable cause) {
+    /** True if {@code cause} (or what it wraps) is a write or lock that timed out: the client did not read. */
+    static boolean isTimeout(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             // SocketTimeoutException is an InterruptedIOException; Tomcat wraps it in an IOException.
             if (t instanceof InterruptedIOException || t instanceof InterruptedByTimeoutException) {

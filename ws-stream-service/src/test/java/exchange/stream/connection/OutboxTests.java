@@ -27,7 +27,7 @@ class OutboxTests {
     private final Counter sent = new SimpleMeterRegistry().counter("sent");
     private final ManualExecutor writers = new ManualExecutor();
 
-    private final Outbox.Writer recording = batch -> batches.add(payloads(batch));
+    private final Outbox.Writer recording = (batch, progress) -> batches.add(payloads(batch));
 
     @Test
     void offerReturnsAtOnceAndEverythingQueuedMeanwhileGoesOutAsOneBatchInOrder() {
@@ -53,7 +53,7 @@ class OutboxTests {
     @Test
     void messagesArrivingDuringAWriteFormTheNextBatch() {
         Outbox[] self = new Outbox[1];
-        Outbox.Writer writer = batch -> {
+        Outbox.Writer writer = (batch, progress) -> {
             batches.add(payloads(batch));
             if (batches.size() == 1) {
                 self[0].offer(new TextMessage("x"));
@@ -91,7 +91,7 @@ class OutboxTests {
     void theBatchBeingWrittenDoesNotCountAgainstTheQueueBound() {
         Outbox[] self = new Outbox[1];
         List<Boolean> offeredDuringWrite = new ArrayList<>();
-        Outbox.Writer writer = batch -> {
+        Outbox.Writer writer = (batch, progress) -> {
             batches.add(payloads(batch));
             if (batches.size() == 1) {
                 offeredDuringWrite.add(self[0].offer(new TextMessage("n1")));
@@ -109,7 +109,7 @@ class OutboxTests {
 
     @Test
     void aTimedOutWriteTerminatesAsSlowConsumer() {
-        Outbox outbox = new Outbox(batch -> {
+        Outbox outbox = new Outbox((batch, progress) -> {
             throw new IOException(new SocketTimeoutException());
         }, writers, 10, 1000, sent, terminated::add);
         outbox.offer(new TextMessage("stuck"));
@@ -122,7 +122,7 @@ class OutboxTests {
     @Test
     void aTimeoutIsReportedEvenWhenTheContainerClosedTheSessionFirst() {
         Outbox[] self = new Outbox[1];
-        Outbox outbox = self[0] = new Outbox(batch -> {
+        Outbox outbox = self[0] = new Outbox((batch, progress) -> {
             self[0].close();
             throw new IOException(new SocketTimeoutException());
         }, writers, 10, 1000, sent, terminated::add);
@@ -134,7 +134,7 @@ class OutboxTests {
     @Test
     void aFailedWriteOnAClosedConnectionIsNotReportedAgain() {
         Outbox[] self = new Outbox[1];
-        Outbox outbox = self[0] = new Outbox(batch -> {
+        Outbox outbox = self[0] = new Outbox((batch, progress) -> {
             self[0].close();
             throw new IOException("Connection reset by peer");
         }, writers, 10, 1000, sent, terminated::add);
@@ -142,7 +142,7 @@ class OutboxTests {
         writers.runAll();
         assertThat(terminated).isEmpty();
 
-        Outbox open = new Outbox(batch -> {
+        Outbox open = new Outbox((batch, progress) -> {
             throw new IOException("Broken pipe");
         }, writers, 10, 1000, sent, terminated::add);
         open.offer(new TextMessage("m"));
@@ -162,36 +162,59 @@ class OutboxTests {
     }
 
     @Test
-    void controlFramesWaitForTheBatchInProgressAndNeverInterleaveWithIt() throws Exception {
+    void controlFramesWaitForTheBatchInProgressAndGoBeforeTheNextOne() throws Exception {
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<String> order = new CopyOnWriteArrayList<>();
-        Outbox outbox = new Outbox(batch -> {
-            order.add("batch start");
+        Outbox outbox = new Outbox((batch, progress) -> {
+            order.add("batch " + payloads(batch));
             writing.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            order.add("batch end");
         }, Thread::startVirtualThread, 10, 1000, sent, terminated::add);
-        outbox.offer(new TextMessage("m"));
+        outbox.offer(new TextMessage("m1"));
         assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+        outbox.offer(new TextMessage("m2"));
 
         Thread ping = Thread.startVirtualThread(() -> outbox.betweenBatches(10_000, () -> order.add("ping")));
         Thread.sleep(100);
-        assertThat(order).containsExactly("batch start");
+        assertThat(order).containsExactly("batch [m1]");
         release.countDown();
         ping.join(10_000);
-        assertThat(order).containsExactly("batch start", "batch end", "ping");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (order.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(order).as("a busy connection's ping is not starved by its next batches")
+                .containsExactly("batch [m1]", "ping", "batch [m2]");
+    }
+
+    @Test
+    void theWatchdogClockMovesWithEachMessageWritten() {
+        List<Long> seen = new ArrayList<>();
+        Outbox[] self = new Outbox[1];
+        Outbox outbox = self[0] = new Outbox((batch, progress) -> {
+            for (TextMessage ignored : batch) {
+                long before = self[0].sendStartedNanos();
+                progress.run();
+                seen.add(self[0].sendStartedNanos() - before);
+            }
+        }, writers, 10, 1000, sent, terminated::add);
+        outbox.offer(new TextMessage("a"));
+        outbox.offer(new TextMessage("b"));
+        writers.runAll();
+        assertThat(seen).hasSize(2).allSatisfy(moved -> assertThat(moved).isPositive());
+        assertThat(outbox.sendStartedNanos()).as("nothing being written").isZero();
     }
 
     @Test
     void aControlFrameRunsAnywayWhenABatchIsStuckPastTheTimeout() throws Exception {
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Outbox outbox = new Outbox(batch -> {
+        Outbox outbox = new Outbox((batch, progress) -> {
             writing.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
