@@ -166,15 +166,8 @@ class OutboxTests {
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<String> order = new CopyOnWriteArrayList<>();
-        Outbox outbox = new Outbox((batch, progress) -> {
-            order.add("batch " + payloads(batch));
-            writing.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, Thread::startVirtualThread, 10, 1000, sent, terminated::add);
+        Outbox outbox = new Outbox(blockingWriter(writing, release, order), Thread::startVirtualThread, 10, 1000,
+                sent, terminated::add);
         outbox.offer(new TextMessage("m1"));
         assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
         outbox.offer(new TextMessage("m2"));
@@ -199,6 +192,11 @@ class OutboxTests {
         Outbox outbox = self[0] = new Outbox((batch, progress) -> {
             for (TextMessage ignored : batch) {
                 long before = self[0].sendStartedNanos();
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 progress.run();
                 seen.add(self[0].sendStartedNanos() - before);
             }
@@ -214,20 +212,27 @@ class OutboxTests {
     void aControlFrameRunsAnywayWhenABatchIsStuckPastTheTimeout() throws Exception {
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Outbox outbox = new Outbox((batch, progress) -> {
-            writing.countDown();
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, Thread::startVirtualThread, 10, 1000, sent, terminated::add);
+        Outbox outbox = new Outbox(blockingWriter(writing, release, new CopyOnWriteArrayList<>()),
+                Thread::startVirtualThread, 10, 1000, sent, terminated::add);
         outbox.offer(new TextMessage("m"));
         assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
         List<String> ran = new CopyOnWriteArrayList<>();
         outbox.betweenBatches(50, () -> ran.add("close"));
         assertThat(ran).containsExactly("close");
         release.countDown();
+    }
+
+    /** Records each batch in {@code log}, signals {@code writing}, and blocks until {@code release}. */
+    private static Outbox.Writer blockingWriter(CountDownLatch writing, CountDownLatch release, List<String> log) {
+        return (batch, progress) -> {
+            log.add("batch " + payloads(batch));
+            writing.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     private static List<String> payloads(List<TextMessage> batch) {
