@@ -113,8 +113,11 @@ class AdminController {
     private ResponseEntity<String> transfer(String type, long accountId, Transfer request) {
         requireAccount(accountId);
         if (request == null || request.asset() == null || request.amount() == null || request.externalId() == null
-                || request.externalId().isBlank() || request.externalId().length() > 128) {
-            throw invalid("Give asset, amount and externalId (1-128 characters, your idempotency id)");
+                || request.externalId().isBlank() || request.externalId().length() > 128
+                || request.externalId().chars().anyMatch(Character::isISOControl)) {
+            // Control characters (NUL above all, which PostgreSQL text cannot hold) would make the batch that
+            // carries the command fail to commit, every time it is retried.
+            throw invalid("Give asset, amount and externalId (1-128 printable characters, your idempotency id)");
         }
         int decimals = catalog.assetDecimals(request.asset())
                 .orElseThrow(() -> ApiException.badRequest("INVALID_ASSET", "Unknown asset " + request.asset()));
