@@ -141,10 +141,77 @@ class EngineStore {
     }
 
     /**
-     * Writes the batch in one transaction. Its first statement is the lease fence, which also carries the
-     * stream position, the id counters and the markets' depth update ids (one round trip instead of one per
-     * statement: with PostgreSQL on another host, round trips are most of a commit); then one batched statement
-     * per table.
+     * Everything a batch writes besides reference data, as common table expressions appended to the lease
+     * fence: one statement, so one round trip to PostgreSQL, and atomic on its own. Each column arrives as one
+     * array parameter ({@link ArrayLiteral}); every data-modifying expression joins {@code fence}, so a fenced statement writes
+     * nothing. Orders and balances are folded per batch (each row once), which an upsert in one statement needs.
+     */
+    private static final String BATCH_WRITES = """
+            ,
+            depth AS (
+                UPDATE market SET depth_update_id = d.id::bigint
+                FROM fence, jsonb_each_text(:depth::jsonb) AS d(symbol, id)
+                WHERE market.symbol = d.symbol),
+            state AS (
+                UPDATE engine_state SET last_command_id = :lastStreamId, engine_command = :lastCommandId,
+                       next_order_id = :nextOrderId, next_trade_id = :nextTradeId,
+                       next_sequence = :nextSequence, updated_at = now()
+                FROM fence WHERE engine_state.id = 1),
+            order_rows AS (
+                INSERT INTO orders (id, account_id, symbol, client_id, side, order_type, time_in_force, post_only,
+                                    self_trade_prevention, price, quantity, quote_quantity, executed_quantity,
+                                    executed_quote_quantity, status, locked, priority, created_at, updated_at)
+                SELECT r.id, r.account_id, r.symbol, r.client_id, r.side, r.order_type, r.time_in_force, r.post_only,
+                       r.self_trade_prevention, r.price, r.quantity, r.quote_quantity, r.executed_quantity,
+                       r.executed_quote_quantity, r.status, r.locked, r.id,
+                       timestamptz 'epoch' + r.created_us * interval '1 microsecond',
+                       timestamptz 'epoch' + r.updated_us * interval '1 microsecond'
+                FROM fence, unnest(:o_id::bigint[], :o_account::bigint[], :o_symbol::text[], :o_client::bigint[],
+                     :o_side::text[], :o_type::text[], :o_tif::text[], :o_post::boolean[], :o_stp::text[],
+                     :o_price::numeric[], :o_quantity::numeric[], :o_quote::numeric[], :o_executed::numeric[],
+                     :o_executed_quote::numeric[], :o_status::text[], :o_locked::bigint[], :o_created::bigint[],
+                     :o_updated::bigint[])
+                     AS r(id, account_id, symbol, client_id, side, order_type, time_in_force, post_only,
+                          self_trade_prevention, price, quantity, quote_quantity, executed_quantity,
+                          executed_quote_quantity, status, locked, created_us, updated_us)
+                ON CONFLICT (id) DO UPDATE SET executed_quantity = EXCLUDED.executed_quantity,
+                    executed_quote_quantity = EXCLUDED.executed_quote_quantity, status = EXCLUDED.status,
+                    locked = EXCLUDED.locked, updated_at = EXCLUDED.updated_at),
+            trade_rows AS (
+                INSERT INTO trade (id, symbol, price, quantity, quote_quantity, taker_side, maker_order_id,
+                                   taker_order_id, maker_account_id, taker_account_id, maker_fee, maker_fee_asset,
+                                   taker_fee, taker_fee_asset, created_at)
+                SELECT r.id, r.symbol, r.price, r.quantity, r.quote_quantity, r.taker_side, r.maker_order_id,
+                       r.taker_order_id, r.maker_account_id, r.taker_account_id, r.maker_fee, r.maker_fee_asset,
+                       r.taker_fee, r.taker_fee_asset, timestamptz 'epoch' + r.created_us * interval '1 microsecond'
+                FROM fence, unnest(:t_id::bigint[], :t_symbol::text[], :t_price::numeric[], :t_quantity::numeric[],
+                     :t_quote::numeric[], :t_side::text[], :t_maker_order::bigint[], :t_taker_order::bigint[],
+                     :t_maker_account::bigint[], :t_taker_account::bigint[], :t_maker_fee::numeric[],
+                     :t_maker_fee_asset::text[], :t_taker_fee::numeric[], :t_taker_fee_asset::text[],
+                     :t_created::bigint[])
+                     AS r(id, symbol, price, quantity, quote_quantity, taker_side, maker_order_id, taker_order_id,
+                          maker_account_id, taker_account_id, maker_fee, maker_fee_asset, taker_fee, taker_fee_asset,
+                          created_us)),
+            balance_rows AS (
+                INSERT INTO balance (account_id, asset, available, locked)
+                SELECT r.account_id, r.asset, r.available, r.locked
+                FROM fence, unnest(:b_account::bigint[], :b_asset::text[], :b_available::bigint[],
+                     :b_locked::bigint[]) AS r(account_id, asset, available, locked)
+                ON CONFLICT (account_id, asset) DO UPDATE SET available = EXCLUDED.available,
+                    locked = EXCLUDED.locked),
+            ledger_rows AS (
+                INSERT INTO ledger_entry (account_id, asset, kind, amount, external_id, created_at)
+                SELECT r.account_id, r.asset, r.kind, r.amount, r.external_id,
+                       timestamptz 'epoch' + r.created_us * interval '1 microsecond'
+                FROM fence, unnest(:l_account::bigint[], :l_asset::text[], :l_kind::text[], :l_amount::bigint[],
+                     :l_external::text[], :l_created::bigint[])
+                     AS r(account_id, asset, kind, amount, external_id, created_us))""";
+
+    /**
+     * Writes the batch atomically: one statement that is the lease fence and every write (one round trip; with
+     * PostgreSQL on another host round trips are most of a commit). A batch that creates assets or markets or
+     * halts one is the rare exception: a transaction writes those rows first, so that the batch's orders and
+     * trades can reference them.
      *
      * @throws LeaderLease.FencedException if this replica lost the lease (nothing is written)
      */
@@ -157,26 +224,26 @@ class EngineStore {
                     .append(entry.getValue());
         }
         depth.append('}');
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("depth", depth.toString());
+        parameters.put("lastStreamId", batch.lastStreamId);
+        parameters.put("lastCommandId", batch.lastCommandId);
+        parameters.put("nextOrderId", batch.nextOrderId);
+        parameters.put("nextTradeId", batch.nextTradeId);
+        parameters.put("nextSequence", batch.nextSequence);
+        orderRows(batch, markets, parameters);
+        tradeRows(batch, markets, assetDecimals, parameters);
+        balanceRows(batch, parameters);
+        ledgerRows(batch, parameters);
+        if (batch.assets.isEmpty() && batch.markets.isEmpty() && batch.statuses.isEmpty()) {
+            lease.fence(epoch, BATCH_WRITES, parameters);
+            return;
+        }
         batchTransaction.executeWithoutResult(status -> {
-            lease.fence(epoch, """
-                    ,
-                    depth AS (
-                        UPDATE market SET depth_update_id = d.id::bigint
-                        FROM fence, jsonb_each_text(:depth::jsonb) AS d(symbol, id)
-                        WHERE market.symbol = d.symbol),
-                    state AS (
-                        UPDATE engine_state SET last_command_id = :lastStreamId, engine_command = :lastCommandId,
-                               next_order_id = :nextOrderId, next_trade_id = :nextTradeId,
-                               next_sequence = :nextSequence, updated_at = now()
-                        FROM fence WHERE engine_state.id = 1)""",
-                    Map.of("depth", depth.toString(), "lastStreamId", batch.lastStreamId,
-                            "lastCommandId", batch.lastCommandId, "nextOrderId", batch.nextOrderId,
-                            "nextTradeId", batch.nextTradeId, "nextSequence", batch.nextSequence));
+            // Fenced first, so a replica that lost the lease never touches reference data.
+            lease.fence(epoch);
             writeReferenceData(batch);
-            writeOrders(batch, markets);
-            writeTrades(batch, markets, assetDecimals);
-            writeBalances(batch);
-            writeLedger(batch);
+            lease.fence(epoch, BATCH_WRITES, parameters);
         });
     }
 
@@ -188,13 +255,11 @@ class EngineStore {
         for (MarketSpec market : batch.markets) {
             template.update("""
                     INSERT INTO market (symbol, base_symbol, quote_symbol, tick_size, step_size, min_quantity,
-                                        maker_fee_ppm, taker_fee_ppm, depth_update_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                        maker_fee_ppm, taker_fee_ppm)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                     market.symbol(), market.baseAsset(), market.quoteAsset(), new BigDecimal(market.tickSize()),
                     new BigDecimal(market.stepSize()), new BigDecimal(market.minQuantity()), market.makerFeePpm(),
-                    market.takerFeePpm(),
-                    // The fence statement's depth update ran before this row existed.
-                    batch.depthUpdateIds.getOrDefault(market.symbol(), 0L));
+                    market.takerFeePpm());
         }
         for (Map.Entry<String, MarketStatus> status : batch.statuses.entrySet()) {
             template.update("UPDATE market SET halted = ? WHERE symbol = ?",
@@ -202,69 +267,121 @@ class EngineStore {
         }
     }
 
-    private void writeOrders(Batch batch, Map<String, MarketUnits> markets) {
-        List<Object[]> rows = new ArrayList<>(batch.orders.size());
+    private static void orderRows(Batch batch, Map<String, MarketUnits> markets, Map<String, Object> parameters) {
+        ArrayLiteral id = new ArrayLiteral(), account = new ArrayLiteral(), symbol = new ArrayLiteral();
+        ArrayLiteral client = new ArrayLiteral(), side = new ArrayLiteral(), type = new ArrayLiteral();
+        ArrayLiteral tif = new ArrayLiteral(), postOnly = new ArrayLiteral(), stp = new ArrayLiteral();
+        ArrayLiteral price = new ArrayLiteral(), quantity = new ArrayLiteral(), quote = new ArrayLiteral();
+        ArrayLiteral executed = new ArrayLiteral(), executedQuote = new ArrayLiteral(), status = new ArrayLiteral();
+        ArrayLiteral locked = new ArrayLiteral(), created = new ArrayLiteral(), updated = new ArrayLiteral();
         for (OrderSnapshot o : batch.orders.values()) {
             MarketUnits m = markets.get(o.symbol());
-            Timestamp updated = timestamp(batch.orderTimestamps.get(o.orderId()));
-            rows.add(new Object[] {o.orderId(), o.accountId(), o.symbol(),
-                o.clientId() == StreamCommand.NO_CLIENT_ID ? null : o.clientId(), o.side().name(), o.type().name(),
-                o.timeInForce().name(), o.postOnly(), o.selfTradePrevention().name(),
-                o.type() == OrderType.Limit ? m.priceDecimal(o.price()) : null,
-                o.quantity() > 0 ? m.quantityDecimal(o.quantity()) : null,
-                o.quoteQuantity() > 0 ? BigDecimal.valueOf(o.quoteQuantity(), m.quoteDecimals()) : null,
-                m.quantityDecimal(o.executedQuantity()),
-                BigDecimal.valueOf(o.executedQuoteQuantity(), m.quoteDecimals()), o.status().name(), o.locked(),
-                o.orderId(), timestamp(o.createdAt()), updated});
+            id.add(o.orderId());
+            account.add(o.accountId());
+            symbol.add(o.symbol());
+            if (o.clientId() == StreamCommand.NO_CLIENT_ID) {
+                client.addNull();
+            } else {
+                client.add(o.clientId());
+            }
+            side.add(o.side().name());
+            type.add(o.type().name());
+            tif.add(o.timeInForce().name());
+            postOnly.add(o.postOnly());
+            stp.add(o.selfTradePrevention().name());
+            if (o.type() == OrderType.Limit) {
+                price.addDecimal(Math.multiplyExact(o.price(), m.tickUnits()), m.quoteDecimals());
+            } else {
+                price.addNull();
+            }
+            if (o.quantity() > 0) {
+                quantity.addDecimal(Math.multiplyExact(o.quantity(), m.stepUnits()), m.baseDecimals());
+            } else {
+                quantity.addNull();
+            }
+            if (o.quoteQuantity() > 0) {
+                quote.addDecimal(o.quoteQuantity(), m.quoteDecimals());
+            } else {
+                quote.addNull();
+            }
+            executed.addDecimal(Math.multiplyExact(o.executedQuantity(), m.stepUnits()), m.baseDecimals());
+            executedQuote.addDecimal(o.executedQuoteQuantity(), m.quoteDecimals());
+            status.add(o.status().name());
+            locked.add(o.locked());
+            created.add(o.createdAt());
+            updated.add(batch.orderTimestamps.get(o.orderId()));
         }
-        template.batchUpdate("""
-                INSERT INTO orders (id, account_id, symbol, client_id, side, order_type, time_in_force, post_only,
-                                    self_trade_prevention, price, quantity, quote_quantity, executed_quantity,
-                                    executed_quote_quantity, status, locked, priority, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET executed_quantity = EXCLUDED.executed_quantity,
-                    executed_quote_quantity = EXCLUDED.executed_quote_quantity, status = EXCLUDED.status,
-                    locked = EXCLUDED.locked, updated_at = EXCLUDED.updated_at""", rows);
+        put(parameters, "o_id", id, "o_account", account, "o_symbol", symbol, "o_client", client, "o_side", side,
+                "o_type", type, "o_tif", tif, "o_post", postOnly, "o_stp", stp, "o_price", price,
+                "o_quantity", quantity, "o_quote", quote, "o_executed", executed, "o_executed_quote", executedQuote,
+                "o_status", status, "o_locked", locked, "o_created", created, "o_updated", updated);
     }
 
-    private void writeTrades(Batch batch, Map<String, MarketUnits> markets, Map<String, Integer> decimals) {
-        List<Object[]> rows = new ArrayList<>(batch.trades.size());
+    private static void tradeRows(Batch batch, Map<String, MarketUnits> markets, Map<String, Integer> decimals,
+            Map<String, Object> parameters) {
+        ArrayLiteral id = new ArrayLiteral(), symbol = new ArrayLiteral(), price = new ArrayLiteral();
+        ArrayLiteral quantity = new ArrayLiteral(), quote = new ArrayLiteral(), side = new ArrayLiteral();
+        ArrayLiteral makerOrder = new ArrayLiteral(), takerOrder = new ArrayLiteral();
+        ArrayLiteral makerAccount = new ArrayLiteral(), takerAccount = new ArrayLiteral();
+        ArrayLiteral makerFee = new ArrayLiteral(), makerFeeAsset = new ArrayLiteral();
+        ArrayLiteral takerFee = new ArrayLiteral(), takerFeeAsset = new ArrayLiteral(), created = new ArrayLiteral();
         for (EngineEvent.Trade t : batch.trades) {
             MarketUnits m = markets.get(t.symbol());
-            rows.add(new Object[] {t.tradeId(), t.symbol(), m.priceDecimal(t.price()), m.quantityDecimal(t.quantity()),
-                BigDecimal.valueOf(t.quoteQuantity(), m.quoteDecimals()), t.takerSide().name(), t.makerOrderId(),
-                t.takerOrderId(), t.makerAccountId(), t.takerAccountId(),
-                BigDecimal.valueOf(t.makerFee(), decimals.get(t.makerFeeAsset())), t.makerFeeAsset(),
-                BigDecimal.valueOf(t.takerFee(), decimals.get(t.takerFeeAsset())), t.takerFeeAsset(),
-                timestamp(t.timestamp())});
+            id.add(t.tradeId());
+            symbol.add(t.symbol());
+            price.addDecimal(Math.multiplyExact(t.price(), m.tickUnits()), m.quoteDecimals());
+            quantity.addDecimal(Math.multiplyExact(t.quantity(), m.stepUnits()), m.baseDecimals());
+            quote.addDecimal(t.quoteQuantity(), m.quoteDecimals());
+            side.add(t.takerSide().name());
+            makerOrder.add(t.makerOrderId());
+            takerOrder.add(t.takerOrderId());
+            makerAccount.add(t.makerAccountId());
+            takerAccount.add(t.takerAccountId());
+            makerFee.addDecimal(t.makerFee(), decimals.get(t.makerFeeAsset()));
+            makerFeeAsset.add(t.makerFeeAsset());
+            takerFee.addDecimal(t.takerFee(), decimals.get(t.takerFeeAsset()));
+            takerFeeAsset.add(t.takerFeeAsset());
+            created.add(t.timestamp());
         }
-        template.batchUpdate("""
-                INSERT INTO trade (id, symbol, price, quantity, quote_quantity, taker_side, maker_order_id,
-                                   taker_order_id, maker_account_id, taker_account_id, maker_fee, maker_fee_asset,
-                                   taker_fee, taker_fee_asset, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+        put(parameters, "t_id", id, "t_symbol", symbol, "t_price", price, "t_quantity", quantity, "t_quote", quote,
+                "t_side", side, "t_maker_order", makerOrder, "t_taker_order", takerOrder,
+                "t_maker_account", makerAccount, "t_taker_account", takerAccount, "t_maker_fee", makerFee,
+                "t_maker_fee_asset", makerFeeAsset, "t_taker_fee", takerFee, "t_taker_fee_asset", takerFeeAsset,
+                "t_created", created);
     }
 
-    private void writeBalances(Batch batch) {
-        List<Object[]> rows = new ArrayList<>(batch.balances.size());
+    private static void balanceRows(Batch batch, Map<String, Object> parameters) {
+        ArrayLiteral account = new ArrayLiteral(), asset = new ArrayLiteral();
+        ArrayLiteral available = new ArrayLiteral(), locked = new ArrayLiteral();
         for (EngineEvent.BalanceChanged b : batch.balances.values()) {
-            rows.add(new Object[] {b.accountId(), b.asset(), b.available(), b.locked()});
+            account.add(b.accountId());
+            asset.add(b.asset());
+            available.add(b.available());
+            locked.add(b.locked());
         }
-        template.batchUpdate("""
-                INSERT INTO balance (account_id, asset, available, locked) VALUES (?, ?, ?, ?)
-                ON CONFLICT (account_id, asset) DO UPDATE SET available = EXCLUDED.available,
-                    locked = EXCLUDED.locked""", rows);
+        put(parameters, "b_account", account, "b_asset", asset, "b_available", available, "b_locked", locked);
     }
 
-    private void writeLedger(Batch batch) {
-        List<Object[]> rows = new ArrayList<>(batch.ledger.size());
+    private static void ledgerRows(Batch batch, Map<String, Object> parameters) {
+        ArrayLiteral account = new ArrayLiteral(), asset = new ArrayLiteral(), kind = new ArrayLiteral();
+        ArrayLiteral amount = new ArrayLiteral(), external = new ArrayLiteral(), created = new ArrayLiteral();
         for (Batch.LedgerRow l : batch.ledger) {
-            rows.add(new Object[] {l.accountId(), l.asset(), l.kind(), l.amount(), l.externalId(),
-                timestamp(l.timestamp())});
+            account.add(l.accountId());
+            asset.add(l.asset());
+            kind.add(l.kind());
+            amount.add(l.amount());
+            external.add(l.externalId());
+            created.add(l.timestamp());
         }
-        template.batchUpdate("""
-                INSERT INTO ledger_entry (account_id, asset, kind, amount, external_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?)""", rows);
+        put(parameters, "l_account", account, "l_asset", asset, "l_kind", kind, "l_amount", amount,
+                "l_external", external, "l_created", created);
+    }
+
+    /** Adds name/column pairs as text parameters. */
+    private static void put(Map<String, Object> parameters, Object... namesAndColumns) {
+        for (int i = 0; i < namesAndColumns.length; i += 2) {
+            parameters.put((String) namesAndColumns[i], namesAndColumns[i + 1].toString());
+        }
     }
 
     boolean accountExists(long accountId) {

@@ -1,0 +1,193 @@
+package exchange.router.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+
+import exchange.common.book.OrderStatus;
+import exchange.common.book.OrderType;
+import exchange.common.book.SelfTradePrevention;
+import exchange.common.book.Side;
+import exchange.common.book.TimeInForce;
+import exchange.common.engine.EngineEvent;
+import exchange.common.engine.EngineState;
+import exchange.common.engine.MarketSpec;
+import exchange.common.engine.OrderSnapshot;
+import exchange.devstack.RealInfrastructure;
+import exchange.devstack.TestInfrastructure;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * What a batch commit writes, read back the way a new leader reads it: rows, units, nulls, timestamps to the
+ * microsecond, and nothing at all when the lease is lost. No engine runs here; the test holds the lease itself.
+ */
+@ExtendWith(RealInfrastructure.class)
+@SpringBootTest(properties = "exchange.engine.enabled=false")
+class EngineStoreIT {
+
+    private static final long T0 = 1_764_600_000_123_456L;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.shared().springProperties().forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    @Autowired
+    EngineStore store;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private LeaderLease lease;
+    private long epoch;
+    private long alice;
+    private long bob;
+
+    @BeforeEach
+    void holdTheLease() {
+        jdbc.sql("UPDATE engine_lease SET lease_until = '-infinity'").update();
+        lease = new LeaderLease(jdbc, "store-test", Duration.ofSeconds(30));
+        epoch = lease.tryAcquire().orElseThrow();
+        alice = jdbc.sql("SELECT nextval('account_id_seq')").query(Long.class).single();
+        bob = jdbc.sql("SELECT nextval('account_id_seq')").query(Long.class).single();
+        jdbc.sql("INSERT INTO account (id, label) VALUES (?, 'alice'), (?, 'bob')").params(alice, bob).update();
+    }
+
+    @Test
+    void aCommittedBatchReadsBackExactly() {
+        String base = "B" + alice;
+        String symbol = base + "_Q" + alice;
+        String quote = "Q" + alice;
+        MarketSpec spec = new MarketSpec(symbol, base, quote, "0.01", "0.001", "0.001", 1_000, 2_500);
+        MarketUnits units = MarketUnits.of(spec, 9, 6, false);
+        Map<String, MarketUnits> markets = Map.of(symbol, units);
+        Map<String, Integer> decimals = Map.of(base, 9, quote, 6);
+
+        // Batch one creates the market (the transaction path) and leaves a bid resting and an ask filled.
+        Batch first = batch("10-0", 1);
+        first.assets.add(new EngineEvent.AssetCreated(1, 1, T0, base, 9));
+        first.assets.add(new EngineEvent.AssetCreated(2, 1, T0, quote, 6));
+        first.markets.add(spec);
+        OrderSnapshot bid = new OrderSnapshot(101, alice, 7, symbol, Side.Bid, OrderType.Limit, TimeInForce.GTC,
+                true, SelfTradePrevention.RejectMaker, 1_234, 5_000, 0, 1_000, 12_340_000, 49_360_000,
+                OrderStatus.PartiallyFilled, T0);
+        OrderSnapshot market = new OrderSnapshot(102, bob, StreamCommand.NO_CLIENT_ID, symbol, Side.Ask,
+                OrderType.Market, TimeInForce.IOC, false, SelfTradePrevention.RejectTaker, 0, 1_000, 0, 1_000,
+                12_340_000, 0, OrderStatus.Filled, T0 + 1);
+        first.order(bid, T0 + 1);
+        first.order(market, T0 + 1);
+        first.trades.add(new EngineEvent.Trade(3, 2, T0 + 1, symbol, 501, 1_234, 1_000, 12_340_000, 101, alice, 102,
+                bob, Side.Ask, 1_000_000, base, 30_850, quote));
+        first.balances.put(alice + base, new EngineEvent.BalanceChanged(4, 2, T0 + 1, alice, base, 999_000_000, 0));
+        first.balances.put(alice + quote, new EngineEvent.BalanceChanged(5, 2, T0 + 1, alice, quote, 1, 49_360_000));
+        first.balances.put(bob + quote, new EngineEvent.BalanceChanged(6, 2, T0 + 1, bob, quote, 12_309_150, 0));
+        first.ledger.add(new Batch.LedgerRow(alice, quote, "Deposit", 61_700_001, "pay \"1\" \\ \u00e9\u4e2d", T0));
+        first.depthUpdateIds.put(symbol, 17L);
+        store.commit(lease, epoch, first, markets, decimals);
+
+        // Batch two, the one-statement path: the bid is cancelled, its funds released.
+        Batch second = batch("11-0", 2);
+        second.order(new OrderSnapshot(101, alice, 7, symbol, Side.Bid, OrderType.Limit, TimeInForce.GTC, true,
+                SelfTradePrevention.RejectMaker, 1_234, 5_000, 0, 1_000, 12_340_000, 0, OrderStatus.Cancelled, T0),
+                T0 + 999_999);
+        second.balances.put(alice + quote, new EngineEvent.BalanceChanged(7, 3, T0 + 2, alice, quote, 49_360_001, 0));
+        second.depthUpdateIds.put(symbol, 18L);
+        store.commit(lease, epoch, second, markets, decimals);
+
+        assertThat(jdbc.sql("""
+                SELECT client_id, price, quantity, quote_quantity, executed_quantity, executed_quote_quantity, status,
+                       locked, priority, created_at, updated_at, post_only, self_trade_prevention
+                FROM orders WHERE id = 101""").query().singleRow())
+                .containsEntry("client_id", 7L)
+                .containsEntry("price", new BigDecimal("12.340000"))
+                .containsEntry("quantity", new BigDecimal("5.000000000"))
+                .containsEntry("quote_quantity", null)
+                .containsEntry("executed_quantity", new BigDecimal("1.000000000"))
+                .containsEntry("executed_quote_quantity", new BigDecimal("12.340000"))
+                .containsEntry("status", "Cancelled")
+                .containsEntry("locked", 0L)
+                .containsEntry("priority", 101L)
+                .containsEntry("created_at", EngineStore.timestamp(T0))
+                .containsEntry("updated_at", EngineStore.timestamp(T0 + 999_999))
+                .containsEntry("post_only", true)
+                .containsEntry("self_trade_prevention", "RejectMaker");
+        assertThat(jdbc.sql("SELECT client_id, price, order_type FROM orders WHERE id = 102").query().singleRow())
+                .containsEntry("client_id", null).containsEntry("price", null).containsEntry("order_type", "Market");
+        assertThat(jdbc.sql("""
+                SELECT price, quantity, quote_quantity, maker_fee, maker_fee_asset, taker_fee, created_at
+                FROM trade WHERE id = 501""").query().singleRow())
+                .containsEntry("price", new BigDecimal("12.340000"))
+                .containsEntry("quantity", new BigDecimal("1.000000000"))
+                .containsEntry("quote_quantity", new BigDecimal("12.340000"))
+                .containsEntry("maker_fee", new BigDecimal("0.001000000"))
+                .containsEntry("maker_fee_asset", base)
+                .containsEntry("taker_fee", new BigDecimal("0.030850"))
+                .containsEntry("created_at", EngineStore.timestamp(T0 + 1));
+        assertThat(jdbc.sql("SELECT external_id, amount, created_at FROM ledger_entry WHERE account_id = ?")
+                .param(alice).query().singleRow())
+                .containsEntry("external_id", "pay \"1\" \\ \u00e9\u4e2d")
+                .containsEntry("amount", 61_700_001L)
+                .containsEntry("created_at", EngineStore.timestamp(T0));
+        assertThat(jdbc.sql("SELECT depth_update_id FROM market WHERE symbol = ?").param(symbol).query(Long.class)
+                .single()).isEqualTo(18);
+
+        EngineStore.Loaded loaded = store.load();
+        assertThat(loaded.lastStreamId()).isEqualTo("11-0");
+        assertThat(loaded.state().balances()).contains(
+                new EngineState.BalanceState(alice, base, 999_000_000, 0),
+                new EngineState.BalanceState(alice, quote, 49_360_001, 0),
+                new EngineState.BalanceState(bob, quote, 12_309_150, 0));
+        assertThat(store.recentClientOrders(Duration.ofDays(100_000), markets))
+                .filteredOn(order -> order.orderId() == 101).singleElement()
+                .isEqualTo(new OrderSnapshot(101, alice, 7, symbol, Side.Bid, OrderType.Limit, TimeInForce.GTC, true,
+                        SelfTradePrevention.RejectMaker, 1_234, 5_000, 0, 1_000, 12_340_000, 0,
+                        OrderStatus.Cancelled, T0));
+    }
+
+    @Test
+    void aFencedBatchWritesNothing() {
+        Map<String, Object> stateBefore = jdbc.sql("SELECT * FROM engine_state WHERE id = 1").query().singleRow();
+        Batch batch = batch("99999999999999-0", 9);
+        batch.balances.put("x", new EngineEvent.BalanceChanged(1, 1, T0, alice, "USDC", 5, 0));
+        batch.ledger.add(new Batch.LedgerRow(alice, "USDC", "Deposit", 5, "fenced", T0));
+        jdbc.sql("UPDATE engine_lease SET epoch = epoch + 1").update();
+
+        assertThatThrownBy(() -> store.commit(lease, epoch, batch, Map.of(), Map.of()))
+                .isInstanceOf(LeaderLease.FencedException.class);
+        assertThat(jdbc.sql("SELECT * FROM engine_state WHERE id = 1").query().singleRow()).isEqualTo(stateBefore);
+        assertThat(jdbc.sql("SELECT count(*) FROM balance WHERE account_id = ?").param(alice).query(Long.class)
+                .single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM ledger_entry WHERE account_id = ?").param(alice)
+                .query(Long.class).single()).isZero();
+
+        // The same through the transaction path of a batch that also creates an asset.
+        batch.assets.add(new EngineEvent.AssetCreated(1, 1, T0, "FENCED", 2));
+        assertThatThrownBy(() -> store.commit(lease, epoch, batch, Map.of(), Map.of()))
+                .isInstanceOf(LeaderLease.FencedException.class);
+        assertThat(jdbc.sql("SELECT count(*) FROM asset WHERE symbol = 'FENCED'").query(Long.class).single())
+                .isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM ledger_entry WHERE account_id = ?").param(alice)
+                .query(Long.class).single()).isZero();
+    }
+
+    private static Batch batch(String streamId, long command) {
+        Batch batch = new Batch();
+        batch.lastStreamId = streamId;
+        batch.lastCommandId = command;
+        batch.nextOrderId = 1_000;
+        batch.nextTradeId = 1_000;
+        batch.nextSequence = 1_000;
+        return batch;
+    }
+}
