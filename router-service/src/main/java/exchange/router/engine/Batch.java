@@ -34,6 +34,9 @@ final class Batch {
     final List<EngineEvent> events = new ArrayList<>();
     final Map<Long, Long> orderTimestamps = new LinkedHashMap<>();
 
+    /** Stream entries applied (an entry holds one command or a router's group of them). */
+    int entries;
+    int commands;
     String lastStreamId;
     long lastCommandId;
     long nextOrderId;

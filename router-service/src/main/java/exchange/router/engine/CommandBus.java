@@ -1,13 +1,16 @@
 package exchange.router.engine;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,6 +18,7 @@ import exchange.router.system.ApiException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.stream.MapRecord;
@@ -37,7 +41,7 @@ import tools.jackson.databind.ObjectMapper;
  * once when no replica holds the engine lease, when Redis is unreachable, or when too many requests wait.
  */
 @Component
-public class CommandBus implements MessageListener {
+public class CommandBus implements MessageListener, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(CommandBus.class);
 
@@ -46,6 +50,10 @@ public class CommandBus implements MessageListener {
     private final EngineProperties properties;
     private final LeaderLease lease;
     private final String replyChannel;
+    /** Most commands in one stream entry: bounds the entry and the engine's work per entry. */
+    static final int MAX_ENTRY_COMMANDS = 100;
+    private final BlockingQueue<Append> appending = new LinkedBlockingQueue<>();
+    private final Thread appender;
     private final AtomicLong requests = new AtomicLong();
     private final Map<String, CompletableFuture<EngineReply>> pending = new ConcurrentHashMap<>();
     private final AtomicLong leaseCheckedAt = new AtomicLong();
@@ -61,6 +69,7 @@ public class CommandBus implements MessageListener {
         this.replyChannel = "exchange:replies:" + lease.holder();
         listeners.addMessageListener(this, new ChannelTopic(replyChannel));
         Thread.ofVirtual().name("reply-listener-start").start(() -> startListening(listeners));
+        this.appender = Thread.ofPlatform().name("command-appender").daemon(true).start(this::appendLoop);
     }
 
     /** Starts the reply subscription, retrying while Redis is unreachable; the container then reconnects itself. */
@@ -93,23 +102,29 @@ public class CommandBus implements MessageListener {
         if (pending.size() + commands.size() > properties.maxPending()) {
             throw unavailable("TOO_MANY_REQUESTS", "Too many requests in flight on this replica; retry shortly");
         }
-        List<String> ids = new java.util.ArrayList<>(commands.size());
-        List<CompletableFuture<EngineReply>> replies = new java.util.ArrayList<>(commands.size());
+        long deadline = System.nanoTime() + properties.ackTimeout().toNanos();
+        List<String> ids = new ArrayList<>(commands.size());
+        List<CompletableFuture<EngineReply>> replies = new ArrayList<>(commands.size());
         try {
+            List<String> payloads = new ArrayList<>(commands.size());
             for (StreamCommand command : commands) {
                 String requestId = Long.toString(requests.incrementAndGet(), 36);
                 CompletableFuture<EngineReply> reply = new CompletableFuture<>();
                 pending.put(requestId, reply);
                 ids.add(requestId);
                 replies.add(reply);
-                String payload = json.writeValueAsString(command.addressed(requestId, replyChannel));
-                RecordId id = redis.opsForStream().add(MapRecord.create(properties.streamKey(), Map.of("c", payload)));
-                if (id == null) {
-                    throw unavailable("SERVER_ERROR", "Command stream unavailable");
-                }
+                payloads.add(json.writeValueAsString(command.addressed(requestId, replyChannel)));
             }
-            long deadline = System.nanoTime() + properties.ackTimeout().toNanos();
-            List<EngineReply> answers = new java.util.ArrayList<>(replies.size());
+            List<CompletableFuture<Void>> appends = new ArrayList<>();
+            for (int i = 0; i < payloads.size(); i += MAX_ENTRY_COMMANDS) {
+                Append append = new Append(payloads.subList(i, Math.min(payloads.size(), i + MAX_ENTRY_COMMANDS)));
+                appending.add(append);
+                appends.add(append.done);
+            }
+            for (CompletableFuture<Void> append : appends) {
+                append.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            List<EngineReply> answers = new ArrayList<>(replies.size());
             for (CompletableFuture<EngineReply> reply : replies) {
                 answers.add(reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
             }
@@ -121,15 +136,80 @@ public class CommandBus implements MessageListener {
             Thread.currentThread().interrupt();
             throw unavailable("SERVER_ERROR", "Interrupted");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw api;
+            }
+            if (e.getCause() instanceof org.springframework.dao.DataAccessException) {
+                log.warn("Cannot append to the command stream: {}", e.getCause().getMessage());
+                // An append that failed on the way back may have reached Redis: say "may still be applied".
+                throw unavailable("TIMEOUT", "Command stream unavailable; the command may or may not have been "
+                        + "appended: retry with the same clientId or query the order");
+            }
             throw unavailable("SERVER_ERROR", "No reply");
-        } catch (org.springframework.dao.DataAccessException e) {
-            log.warn("Cannot append to the command stream: {}", e.getMessage());
-            // An append that failed on the way back may have reached Redis: say "may still be applied".
-            throw unavailable("TIMEOUT", "Command stream unavailable; the command may or may not have been "
-                    + "appended: retry with the same clientId or query the order");
         } finally {
             ids.forEach(pending::remove);
         }
+    }
+
+    /** Commands of one or more requests waiting to be appended, in order; {@code done} when they are. */
+    private record Append(List<String> payloads, CompletableFuture<Void> done) {
+        Append(List<String> payloads) {
+            this(payloads, new CompletableFuture<>());
+        }
+    }
+
+    /**
+     * The appender thread: takes everything queued (up to {@link #MAX_ENTRY_COMMANDS} commands) and appends it
+     * as one stream entry. An idle appender sends a lone command at once; under load, what queues while one
+     * append is on its way goes out together in the next, so Redis, this replica's Redis connection and the
+     * engine's reads handle one entry per group instead of one per command.
+     */
+    private void appendLoop() {
+        List<Append> group = new ArrayList<>();
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                group.add(appending.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            int count = group.getFirst().payloads().size();
+            Append next;
+            while ((next = appending.peek()) != null && count + next.payloads().size() <= MAX_ENTRY_COMMANDS) {
+                group.add(appending.poll());
+                count += next.payloads().size();
+            }
+            try {
+                append(group, count);
+                group.forEach(append -> append.done().complete(null));
+            } catch (Throwable e) {
+                group.forEach(append -> append.done().completeExceptionally(e));
+            }
+            group.clear();
+        }
+    }
+
+    private void append(List<Append> group, int count) {
+        Map<String, String> entry;
+        if (count == 1) {
+            entry = Map.of(StreamCommand.ONE_FIELD, group.getFirst().payloads().getFirst());
+        } else {
+            StringBuilder array = new StringBuilder(count * 256).append('[');
+            for (Append append : group) {
+                for (String payload : append.payloads()) {
+                    array.append(array.length() > 1 ? "," : "").append(payload);
+                }
+            }
+            entry = Map.of(StreamCommand.MANY_FIELD, array.append(']').toString());
+        }
+        RecordId id = redis.opsForStream().add(MapRecord.create(properties.streamKey(), entry));
+        if (id == null) {
+            throw unavailable("SERVER_ERROR", "Command stream unavailable");
+        }
+    }
+
+    @Override
+    public void destroy() {
+        appender.interrupt();
     }
 
     /**

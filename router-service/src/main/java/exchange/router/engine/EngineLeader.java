@@ -45,6 +45,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.stereotype.Component;
 
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -62,6 +63,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
 
     private static final Logger log = LoggerFactory.getLogger(EngineLeader.class);
     private static final int RECENT_TRADES = 1000;
+    private static final TypeReference<List<StreamCommand>> COMMAND_LIST = new TypeReference<>() { };
 
     private final LeaderLease lease;
     private final StringRedisTemplate redis;
@@ -233,14 +235,17 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         leading = true;
         log.info("Engine leader (epoch {}) ready in {} ms at command {} (stream {})", epoch,
                 (System.nanoTime() - started) / 1_000_000, loaded.state().lastCommandId(), loaded.lastStreamId());
+        List<MapRecord<String, Object, Object>> unapplied = List.of();
         while (running) {
-            List<MapRecord<String, Object, Object>> records = read(term.lastStreamId);
+            List<MapRecord<String, Object, Object>> records = unapplied.isEmpty() ? read(term.lastStreamId) : unapplied;
             if (records.isEmpty()) {
                 keepLease(epoch);
                 continue;
             }
             long begin = System.nanoTime();
             Batch batch = term.apply(records);
+            // Entries left when the batch reached its bound go into the next batch, without reading them again.
+            unapplied = records.subList(batch.entries, records.size());
             long applied = System.nanoTime();
             store.commit(lease, epoch, batch, term.markets, term.assetDecimals);
             renewedAt = System.nanoTime();
@@ -248,7 +253,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             publish(batch, term);
             applyTimer.record(applied - begin, TimeUnit.NANOSECONDS);
             commitTimer.record(renewedAt - applied, TimeUnit.NANOSECONDS);
-            batchSize.record(records.size());
+            batchSize.record(batch.commands);
         }
     }
 
@@ -499,33 +504,53 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         Batch apply(List<MapRecord<String, Object, Object>> records) {
             Batch batch = new Batch();
             Map<String, Boolean> ledgerInBatch = new HashMap<>();
+            int applied = 0;
             for (MapRecord<String, Object, Object> record : records) {
-                String streamId = record.getId().getValue();
-                StreamCommand command;
-                try {
-                    command = json.readValue(Objects.toString(record.getValue().get("c")), StreamCommand.class);
-                } catch (RuntimeException e) {
-                    command = null;
+                if (applied >= properties.batchMax()) {
+                    break;
                 }
-                if (command == null || command.type() == null) {
+                batch.entries++;
+                String streamId = record.getId().getValue();
+                List<StreamCommand> commands = commands(record);
+                applied += commands.size();
+                if (commands.isEmpty()) {
                     // Routers never write these; skipping (and moving past) keeps one bad entry from stopping
                     // every leader that reads it.
-                    log.warn("Skipping unreadable command {}", streamId);
-                    batch.lastStreamId = streamId;
-                    continue;
+                    log.warn("Skipping unreadable command entry {}", streamId);
                 }
-                keepLease(epoch);
-                long timestamp = Math.max(lastTimestamp, System.currentTimeMillis() * 1000);
-                lastTimestamp = timestamp;
-                applyOne(command, timestamp, batch, ledgerInBatch);
+                for (StreamCommand command : commands) {
+                    keepLease(epoch);
+                    long timestamp = Math.max(lastTimestamp, System.currentTimeMillis() * 1000);
+                    lastTimestamp = timestamp;
+                    applyOne(command, timestamp, batch, ledgerInBatch);
+                }
                 batch.lastStreamId = streamId;
             }
+            batch.commands = applied;
             forgetOldClientOrders();
             batch.lastCommandId = lastCommandId;
             batch.nextOrderId = nextOrderId;
             batch.nextTradeId = nextTradeId;
             batch.nextSequence = nextSequence;
             return batch;
+        }
+
+        /**
+         * The commands of one stream entry, in order: one ({@code c}) or a group a router appended together
+         * ({@code b}); none if the entry is unreadable, or holds any command without a type.
+         */
+        private List<StreamCommand> commands(MapRecord<String, Object, Object> record) {
+            try {
+                Object one = record.getValue().get(StreamCommand.ONE_FIELD);
+                List<StreamCommand> commands = one != null
+                        ? List.of(json.readValue(one.toString(), StreamCommand.class))
+                        : json.readValue(Objects.toString(record.getValue().get(StreamCommand.MANY_FIELD)),
+                                COMMAND_LIST);
+                return commands == null || commands.stream().anyMatch(c -> c == null || c.type() == null)
+                        ? List.of() : commands;
+            } catch (RuntimeException e) {
+                return List.of();
+            }
         }
 
         private void applyOne(StreamCommand c, long timestamp, Batch batch, Map<String, Boolean> ledgerInBatch) {

@@ -43,6 +43,11 @@ public record StreamCommand(
     public static final String CREATE_MARKET = "createMarket";
     public static final String SET_MARKET_STATUS = "setMarketStatus";
 
+    /** The stream entry field holding one command as a JSON object. */
+    public static final String ONE_FIELD = "c";
+    /** The stream entry field holding several commands, in order, as a JSON array. */
+    public static final String MANY_FIELD = "b";
+
     /** No clientId: the engine's sentinel. */
     public static final long NO_CLIENT_ID = -1;
 
