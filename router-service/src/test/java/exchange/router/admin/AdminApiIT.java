@@ -89,6 +89,12 @@ class AdminApiIT {
         assertThat(json.readTree(tooMuch.body()).get("code").asString()).isEqualTo("INSUFFICIENT_FUNDS");
         assertThat(call("POST", "/admin/v1/accounts/" + id + "/deposits",
                 "{\"asset\":\"USDC\",\"amount\":\"1e5\",\"externalId\":\"x\"}").statusCode()).isEqualTo(400);
+        // A NUL (or any control character) in the idempotency id is refused before it reaches the engine, where
+        // PostgreSQL could never store it; the deposits after it still go through.
+        HttpResponse<String> nul = call("POST", "/admin/v1/accounts/" + id + "/deposits",
+                "{\"asset\":\"USDC\",\"amount\":\"1\",\"externalId\":\"a\\u0000b\"}");
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(nul.body()).get("code").asString()).isEqualTo("INVALID_CLIENT_REQUEST");
         assertThat(call("POST", "/admin/v1/accounts/999999/deposits",
                 "{\"asset\":\"USDC\",\"amount\":\"1\",\"externalId\":\"x\"}").statusCode()).isEqualTo(404);
 
