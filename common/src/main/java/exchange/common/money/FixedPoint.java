@@ -152,4 +152,39 @@ public final class FixedPoint {
         }
         return sb.toString();
     }
+    /**
+     * Formats units as the shortest plain decimal: no trailing fractional zeros, no exponent, the same text as
+     * {@code BigDecimal.valueOf(units, decimals).stripTrailingZeros().toPlainString()} without its allocations
+     * (this runs for every price and quantity the engine publishes). Pure; allocates only the result.
+     *
+     * @param units any long
+     * @param decimals 0..18
+     * @return e.g. {@code formatTrimmed(1500, 3) = "1.5"}, {@code formatTrimmed(2000, 3) = "2"}
+     */
+    public static String formatTrimmed(long units, int decimals) {
+        if (decimals == 0) {
+            return Long.toString(units);
+        }
+        long scale = pow10(decimals);
+        long whole = units / scale;
+        long fraction = Math.abs(units % scale);
+        if (fraction == 0) {
+            return Long.toString(whole);
+        }
+        int digits = decimals;
+        while (fraction % 10 == 0) {
+            fraction /= 10;
+            digits--;
+        }
+        StringBuilder sb = new StringBuilder(24);
+        if (units < 0) {
+            sb.append('-');
+        }
+        sb.append(Math.abs(whole)).append('.');
+        String f = Long.toString(fraction);
+        for (int i = f.length(); i < digits; i++) {
+            sb.append('0');
+        }
+        return sb.append(f).toString();
+    }
 }

@@ -91,4 +91,34 @@ class FixedPointTests {
         assertThatThrownBy(() -> FixedPoint.parseUnits("1", 19)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FixedPoint.pow10(-1)).isInstanceOf(IllegalArgumentException.class);
     }
+    @ParameterizedTest
+    @CsvSource({
+            "1500, 3, 1.5",
+            "2000, 3, 2",
+            "0, 6, 0",
+            "-1500, 3, -1.5",
+            "-5, 1, -0.5",
+            "1, 18, 0.000000000000000001",
+            "100, 0, 100",
+            "-9223372036854775808, 0, -9223372036854775808",
+            "-9223372036854775808, 18, -9.223372036854775808",
+            "9223372036854775807, 18, 9.223372036854775807"})
+    void formatsTrimmed(long units, int decimals, String text) {
+        assertThat(FixedPoint.formatTrimmed(units, decimals)).isEqualTo(text);
+    }
+
+    @Test
+    void formatsTrimmedLikeBigDecimal() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 100_000; i++) {
+            long units = switch (i % 3) {
+                case 0 -> random.nextLong();
+                case 1 -> random.nextLong(-1_000_000, 1_000_000);
+                default -> random.nextLong(1, 1_000) * FixedPoint.pow10(random.nextInt(10));
+            };
+            int decimals = random.nextInt(19);
+            assertThat(FixedPoint.formatTrimmed(units, decimals)).as("%d at %d decimals", units, decimals)
+                    .isEqualTo(java.math.BigDecimal.valueOf(units, decimals).stripTrailingZeros().toPlainString());
+        }
+    }
 }

@@ -68,6 +68,6 @@ public record MarketUnits(MarketSpec spec, int baseDecimals, int quoteDecimals, 
     }
 
     public static String decimal(long units, int decimals) {
-        return BigDecimal.valueOf(units, decimals).stripTrailingZeros().toPlainString();
+        return FixedPoint.formatTrimmed(units, decimals);
     }
 }
