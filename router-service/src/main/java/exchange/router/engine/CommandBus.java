@@ -50,10 +50,12 @@ public class CommandBus implements MessageListener, DisposableBean {
     private final EngineProperties properties;
     private final LeaderLease lease;
     private final String replyChannel;
-    /** Most commands in one stream entry: bounds the entry and the engine's work per entry. */
+    /** Most commands the appender groups into one entry (a single larger request still goes whole). */
     static final int MAX_ENTRY_COMMANDS = 100;
-    private final BlockingQueue<Append> appending = new LinkedBlockingQueue<>();
+    /** Requests waiting for the appender; bounded like the requests waiting for replies. */
+    private final BlockingQueue<Append> appending;
     private final Thread appender;
+    private volatile boolean closed;
     private final AtomicLong requests = new AtomicLong();
     private final Map<String, CompletableFuture<EngineReply>> pending = new ConcurrentHashMap<>();
     private final AtomicLong leaseCheckedAt = new AtomicLong();
@@ -69,6 +71,7 @@ public class CommandBus implements MessageListener, DisposableBean {
         this.replyChannel = "exchange:replies:" + lease.holder();
         listeners.addMessageListener(this, new ChannelTopic(replyChannel));
         Thread.ofVirtual().name("reply-listener-start").start(() -> startListening(listeners));
+        this.appending = new LinkedBlockingQueue<>(properties.maxPending());
         this.appender = Thread.ofPlatform().name("command-appender").daemon(true).start(this::appendLoop);
     }
 
@@ -94,8 +97,8 @@ public class CommandBus implements MessageListener, DisposableBean {
     }
 
     /**
-     * Appends the commands in order (the engine applies them in that order) and waits for all answers; the
-     * wait is bounded by one ack timeout for the whole group.
+     * Appends the commands in order, as one stream entry (so they are applied together or not at all, in that
+     * order), and waits for all answers; the wait is bounded by one ack timeout for the whole request.
      */
     public List<EngineReply> submitAll(List<StreamCommand> commands) {
         requireLeader();
@@ -115,15 +118,11 @@ public class CommandBus implements MessageListener, DisposableBean {
                 replies.add(reply);
                 payloads.add(json.writeValueAsString(command.addressed(requestId, replyChannel)));
             }
-            List<CompletableFuture<Void>> appends = new ArrayList<>();
-            for (int i = 0; i < payloads.size(); i += MAX_ENTRY_COMMANDS) {
-                Append append = new Append(payloads.subList(i, Math.min(payloads.size(), i + MAX_ENTRY_COMMANDS)));
-                appending.add(append);
-                appends.add(append.done);
+            Append append = new Append(payloads, deadline, new CompletableFuture<>());
+            if (closed || !appending.offer(append)) {
+                throw unavailable("TOO_MANY_REQUESTS", "Too many requests in flight on this replica; retry shortly");
             }
-            for (CompletableFuture<Void> append : appends) {
-                append.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
+            append.done().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             List<EngineReply> answers = new ArrayList<>(replies.size());
             for (CompletableFuture<EngineReply> reply : replies) {
                 answers.add(reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
@@ -134,49 +133,64 @@ public class CommandBus implements MessageListener, DisposableBean {
                     + " ms; the command may still be applied: retry with the same clientId or query the order");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw unavailable("SERVER_ERROR", "Interrupted");
+            throw mayOrMayNot("Interrupted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ApiException api) {
                 throw api;
             }
-            if (e.getCause() instanceof org.springframework.dao.DataAccessException) {
-                log.warn("Cannot append to the command stream: {}", e.getCause().getMessage());
-                // An append that failed on the way back may have reached Redis: say "may still be applied".
-                throw unavailable("TIMEOUT", "Command stream unavailable; the command may or may not have been "
-                        + "appended: retry with the same clientId or query the order");
-            }
-            throw unavailable("SERVER_ERROR", "No reply");
+            log.warn("Cannot append to the command stream: {}", e.getCause().toString());
+            // An append that failed on the way back may have reached Redis: say "may still be applied".
+            throw mayOrMayNot("Command stream unavailable");
         } finally {
             ids.forEach(pending::remove);
         }
     }
 
-    /** Commands of one or more requests waiting to be appended, in order; {@code done} when they are. */
-    private record Append(List<String> payloads, CompletableFuture<Void> done) {
-        Append(List<String> payloads) {
-            this(payloads, new CompletableFuture<>());
-        }
+    private static ApiException mayOrMayNot(String what) {
+        return unavailable("TIMEOUT", what + "; the command may or may not have been appended: retry with the same "
+                + "clientId or query the order");
     }
 
     /**
-     * The appender thread: takes everything queued (up to {@link #MAX_ENTRY_COMMANDS} commands) and appends it
-     * as one stream entry. An idle appender sends a lone command at once; under load, what queues while one
-     * append is on its way goes out together in the next, so Redis, this replica's Redis connection and the
-     * engine's reads handle one entry per group instead of one per command.
+     * One request's commands waiting to be appended, in order; {@code done} when they are. Past its
+     * {@code deadline} (the request has been answered TIMEOUT) it is dropped instead of appended.
+     */
+    private record Append(List<String> payloads, long deadline, CompletableFuture<Void> done) {
+    }
+
+    /**
+     * The appender thread: appends what is queued as one stream entry, whole requests up to
+     * {@link #MAX_ENTRY_COMMANDS} commands (a larger request goes alone, whole). An idle appender sends a lone
+     * request at once; under load, what queues while one append is on its way goes out together in the next, so
+     * Redis, this replica's Redis connection and the engine's reads handle one entry per group instead of one per
+     * command.
      */
     private void appendLoop() {
         List<Append> group = new ArrayList<>();
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!closed) {
+            Append first;
             try {
-                group.add(appending.take());
+                first = appending.take();
             } catch (InterruptedException e) {
                 break;
             }
-            int count = group.getFirst().payloads().size();
-            Append next;
-            while ((next = appending.peek()) != null && count + next.payloads().size() <= MAX_ENTRY_COMMANDS) {
-                group.add(appending.poll());
-                count += next.payloads().size();
+            int count = 0;
+            for (Append next = first; next != null; next = appending.peek()) {
+                if (next != first && count + next.payloads().size() > MAX_ENTRY_COMMANDS) {
+                    break;
+                }
+                if (next != first) {
+                    appending.poll();
+                }
+                if (System.nanoTime() - next.deadline() > 0) {
+                    next.done().completeExceptionally(new TimeoutException());
+                } else {
+                    group.add(next);
+                    count += next.payloads().size();
+                }
+            }
+            if (group.isEmpty()) {
+                continue;
             }
             try {
                 append(group, count);
@@ -185,6 +199,11 @@ public class CommandBus implements MessageListener, DisposableBean {
                 group.forEach(append -> append.done().completeExceptionally(e));
             }
             group.clear();
+        }
+        // Stopping: nothing queued is appended any more; its requests are answered at once.
+        Append left;
+        while ((left = appending.poll()) != null) {
+            left.done().completeExceptionally(new IllegalStateException("replica stopping"));
         }
     }
 
@@ -209,6 +228,7 @@ public class CommandBus implements MessageListener, DisposableBean {
 
     @Override
     public void destroy() {
+        closed = true;
         appender.interrupt();
     }
 

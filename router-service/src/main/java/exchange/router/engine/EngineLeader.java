@@ -46,6 +46,7 @@ import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.stereotype.Component;
 
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -94,6 +95,8 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     /** The engine thread's own connection for blocking stream reads; engine thread only. */
     private RedisConnection streamConnection;
     private final byte[] streamKey;
+    /** Stream entries per read; engine thread only. */
+    private int readCount;
 
     /** Everything one committed batch sends to Redis, rendered on the engine thread. */
     private record Publication(Map<String, List<EngineReply>> replies, List<EngineOutput.StreamMessage> messages,
@@ -121,6 +124,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         this.json = json;
         this.output = new EngineOutput(json);
         this.streamKey = properties.streamKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.readCount = properties.batchMax();
     }
 
     @Override
@@ -246,6 +250,10 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             Batch batch = term.apply(records);
             // Entries left when the batch reached its bound go into the next batch, without reading them again.
             unapplied = records.subList(batch.entries, records.size());
+            // Entries hold one command or a router's group of up to ~100: read about one batch's worth, so a
+            // backlog of large entries is not pulled into memory all at once.
+            readCount = Math.clamp((long) properties.batchMax() * batch.entries / Math.max(1, batch.commands), 1,
+                    properties.batchMax());
             long applied = System.nanoTime();
             store.commit(lease, epoch, batch, term.markets, term.assetDecimals);
             renewedAt = System.nanoTime();
@@ -269,7 +277,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                 streamConnection = redis.getRequiredConnectionFactory().getConnection();
             }
             List<ByteRecord> records = streamConnection.streamCommands().xRead(
-                    StreamReadOptions.empty().count(properties.batchMax()).block(Duration.ofMillis(50)),
+                    StreamReadOptions.empty().count(readCount).block(Duration.ofMillis(50)),
                     StreamOffset.create(streamKey, ReadOffset.from(after)));
             if (records == null || records.isEmpty()) {
                 return List.of();
@@ -540,17 +548,40 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
          * ({@code b}); none if the entry is unreadable, or holds any command without a type.
          */
         private List<StreamCommand> commands(MapRecord<String, Object, Object> record) {
+            Object one = record.getValue().get(StreamCommand.ONE_FIELD);
+            Object many = record.getValue().get(StreamCommand.MANY_FIELD);
             try {
-                Object one = record.getValue().get(StreamCommand.ONE_FIELD);
                 List<StreamCommand> commands = one != null
                         ? List.of(json.readValue(one.toString(), StreamCommand.class))
-                        : json.readValue(Objects.toString(record.getValue().get(StreamCommand.MANY_FIELD)),
-                                COMMAND_LIST);
-                return commands == null || commands.stream().anyMatch(c -> c == null || c.type() == null)
-                        ? List.of() : commands;
+                        : json.readValue(Objects.toString(many), COMMAND_LIST);
+                if (commands != null && commands.stream().allMatch(c -> c != null && c.type() != null)) {
+                    return commands;
+                }
+            } catch (RuntimeException e) {
+                // below: command by command
+            }
+            if (one != null) {
+                return List.of();
+            }
+            // One bad command in a group costs only itself, not the other requests appended with it.
+            List<StreamCommand> readable = new ArrayList<>();
+            try {
+                for (JsonNode node : json.readTree(Objects.toString(many))) {
+                    try {
+                        StreamCommand command = json.treeToValue(node, StreamCommand.class);
+                        if (command != null && command.type() != null) {
+                            readable.add(command);
+                            continue;
+                        }
+                    } catch (RuntimeException e) {
+                        // skipped below
+                    }
+                    log.warn("Skipping an unreadable command in entry {}", record.getId().getValue());
+                }
             } catch (RuntimeException e) {
                 return List.of();
             }
+            return readable;
         }
 
         private void applyOne(StreamCommand c, long timestamp, Batch batch, Map<String, Boolean> ledgerInBatch) {
@@ -568,6 +599,12 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             boolean transfer = StreamCommand.DEPOSIT.equals(c.type()) || StreamCommand.WITHDRAW.equals(c.type());
             String ledgerKey = null;
             if (transfer) {
+                if (c.externalId() == null || c.externalId().isBlank()
+                        || c.externalId().chars().anyMatch(Character::isISOControl)) {
+                    // PostgreSQL text cannot hold NUL: such a row would fail the batch's commit on every retry.
+                    reply(batch, c, output.invalid(c.requestId(), "externalId must be 1-128 printable characters"));
+                    return;
+                }
                 String kind = StreamCommand.DEPOSIT.equals(c.type()) ? "Deposit" : "Withdrawal";
                 ledgerKey = c.accountId() + ":" + kind + ":" + c.externalId();
                 if (!store.accountExists(c.accountId())) {

@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                        what it has committed)
  * @param lease          lease duration; a standby takes over this long after the leader stops renewing
  * @param standbyPoll    how often a standby checks the lease
- * @param batchMax       most commands applied and committed in one transaction (a batch may pass it by less
- *                       than one stream entry: a router appends at most 100 commands per entry)
+ * @param batchMax       most commands applied and committed together (a batch may pass it by less than one
+ *                       stream entry: a router groups up to 100 commands per entry, a larger request goes whole)
  * @param ackTimeout     how long order entry waits for the engine before answering 503 TIMEOUT
  * @param maxPending     most requests a replica waits on at once; beyond it, 503 at once
  * @param idempotencyWindow how long a repeated clientId order with the same parameters returns the original
