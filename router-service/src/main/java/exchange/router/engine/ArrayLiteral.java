@@ -5,8 +5,8 @@ import exchange.common.money.FixedPoint;
 /**
  * One column of a batch's rows as a PostgreSQL array literal ({@code {1,2,NULL}}), passed as one text parameter
  * and cast to the column's array type; a table's columns are then {@code unnest}ed side by side. The batch
- * commit sends each table as such arrays in one statement, which PostgreSQL reads several times faster than
- * {@code json_to_recordset} and faster than multi-row {@code VALUES}. Decimals are written from engine units,
+ * commit sends each table as such arrays in one statement, which PostgreSQL decodes several times faster than
+ * {@code json_to_recordset}. Decimals are written from engine units,
  * which PostgreSQL reads into {@code numeric} exactly. Not thread-safe.
  */
 final class ArrayLiteral {

@@ -27,8 +27,8 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The engine's durable state in PostgreSQL: loading it for a new leader, and committing one batch in one
- * fenced transaction with batched statements. Called from the engine thread only.
+ * The engine's durable state in PostgreSQL: loading it for a new leader, and committing one batch atomically in
+ * one fenced statement. Called from the engine thread only.
  */
 @Component
 class EngineStore {

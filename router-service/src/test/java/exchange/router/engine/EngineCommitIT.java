@@ -27,9 +27,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The batch transaction's first statement carries the lease fence, {@code engine_state} and the markets' depth
- * update ids together; these check what that statement must get right besides the fence itself
- * ({@code LeaderLeaseTests}).
+ * The batch statement carries the lease fence, {@code engine_state} and the markets' depth update ids with the
+ * batch's rows; these check what it must get right besides the fence itself ({@code LeaderLeaseTests}) and the
+ * rows ({@code EngineStoreIT}).
  */
 @ExtendWith(RealInfrastructure.class)
 @SpringBootTest(properties = "exchange.demo.enabled=true")
