@@ -176,8 +176,9 @@ final class EngineOutput {
     private void privateMessages(OrderSnapshot o, Map<String, Object> data, List<StreamMessage> out) {
         String all = "account.orderUpdate";
         String perMarket = all + "." + o.symbol();
-        out.add(new StreamMessage(all + "#" + o.accountId(), envelope(all, data)));
-        out.add(new StreamMessage(perMarket + "#" + o.accountId(), envelope(perMarket, data)));
+        String rendered = json.writeValueAsString(data);
+        out.add(new StreamMessage(all + "#" + o.accountId(), envelope(all, rendered)));
+        out.add(new StreamMessage(perMarket + "#" + o.accountId(), envelope(perMarket, rendered)));
     }
 
     private static Map<String, Object> orderFields(String type, OrderSnapshot o, long timestamp, MarketUnits m) {
@@ -280,9 +281,11 @@ final class EngineOutput {
     }
 
     String envelope(String stream, Map<String, Object> data) {
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("stream", stream);
-        envelope.put("data", data);
-        return json.writeValueAsString(envelope);
+        return envelope(stream, json.writeValueAsString(data));
+    }
+
+    /** {@code {"stream":...,"data":...}} around data already rendered: one rendering serves several streams. */
+    private String envelope(String stream, String renderedData) {
+        return "{\"stream\":" + json.writeValueAsString(stream) + ",\"data\":" + renderedData + "}";
     }
 }
