@@ -1,7 +1,6 @@
 package exchange.router.marketdata;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,10 +15,11 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * On the engine leader, once a second: the 24 h ticker of every market whose ticker changed, pushed on
- * {@code ticker.<symbol>} and cached for the REST API under {@code exchange:md:ticker:<symbol>} with a short
- * TTL (a market that stops trading must not keep serving a stale day). Computed from committed trades in
- * PostgreSQL, off the engine thread.
+ * On the engine leader, once a second: the 24 h ticker of every market, pushed on {@code ticker.<symbol>} and
+ * cached for the REST API under {@code exchange:md:ticker:<symbol>} with a short TTL (a market that stops trading
+ * must not keep serving a stale day). Computed from committed trades in PostgreSQL, off the engine thread. Every
+ * second, changed or not, like other exchanges' ticker streams: pushed only on change, a client that subscribed
+ * after the last change waited for the next trade to see any ticker at all (ccxt's watchTicker timed out).
  */
 @Component
 class TickerPublisher implements SmartLifecycle {
@@ -33,7 +33,6 @@ class TickerPublisher implements SmartLifecycle {
     private final EngineLeadership leadership;
     private final StringRedisTemplate redis;
     private final ObjectMapper json;
-    private final Map<String, TickerResponse> published = new HashMap<>();
     private volatile boolean running;
     private volatile Thread thread;
 
@@ -74,23 +73,19 @@ class TickerPublisher implements SmartLifecycle {
                 return;
             }
             if (!leadership.isLeading()) {
-                published.clear();
                 continue;
             }
             try {
-                publishChanged();
+                publishAll();
             } catch (RuntimeException e) {
                 log.warn("Ticker round skipped: {}", e.getMessage());
             }
         }
     }
 
-    void publishChanged() {
+    void publishAll() {
         for (MarketRow market : markets.findAllByOrderBySymbol()) {
             TickerResponse ticker = store.ticker(market.symbol(), DAY);
-            if (ticker.equals(published.get(market.symbol()))) {
-                continue;
-            }
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("e", "ticker");
             data.put("E", System.currentTimeMillis() * 1000);
@@ -107,7 +102,6 @@ class TickerPublisher implements SmartLifecycle {
             envelope.put("data", data);
             redis.convertAndSend("ticker." + ticker.symbol(), json.writeValueAsString(envelope));
             redis.opsForValue().set("exchange:md:ticker:" + ticker.symbol(), json.writeValueAsString(ticker), CACHE_TTL);
-            published.put(market.symbol(), ticker);
         }
     }
 }
