@@ -2,8 +2,6 @@ package exchange.router.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,20 +93,9 @@ class CommandGroupingIT {
         requests.get(2).add(StreamCommand.transfer(StreamCommand.WITHDRAW, account, "USDC", total, "all"));
 
         List<CompletableFuture<List<EngineReply>>> replies = new ArrayList<>();
-        try (Connection blocker = dataSource.getConnection()) {
-            // Holds the engine in a commit while the three entries are appended, so that it reads them at once and
-            // has to split them by its bound of 150 commands: two entries (200), then the third from what it read.
-            blocker.setAutoCommit(false);
-            try (Statement statement = blocker.createStatement()) {
-                statement.execute("SELECT * FROM engine_state WHERE id = 1 FOR UPDATE");
-            }
-            CompletableFuture<EngineReply> holder = CompletableFuture.supplyAsync(() -> bus.submit(
-                    StreamCommand.transfer(StreamCommand.DEPOSIT, account, "USDC", 1L, "holder")),
-                    Thread::startVirtualThread);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE engine_state%'""")
-                    .query(Long.class).single() > 0);
+        // The engine is held in a commit while the three entries are appended, so that it reads them at once and
+        // has to split them by its bound of 150 commands: two entries (200), then the third from what it read.
+        try (HeldCommit held = HeldCommit.hold(dataSource, jdbc, bus, account)) {
             for (int r = 0; r < 3; r++) {
                 List<StreamCommand> request = requests.get(r);
                 replies.add(CompletableFuture.supplyAsync(() -> bus.submitAll(request), Thread::startVirtualThread));
@@ -116,8 +103,7 @@ class CommandGroupingIT {
                 Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
                         redis.opsForStream().size(properties.streamKey()) - entriesBefore == expected);
             }
-            blocker.rollback();
-            assertThat(holder.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(held.release().status()).isEqualTo(200);
         }
 
         for (CompletableFuture<List<EngineReply>> request : replies) {

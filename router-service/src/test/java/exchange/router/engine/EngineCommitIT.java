@@ -3,8 +3,6 @@ package exchange.router.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,28 +59,16 @@ class EngineCommitIT {
                 .status()).isEqualTo(200);
 
         CompletableFuture<List<EngineReply>> replies;
-        try (Connection blocker = dataSource.getConnection()) {
-            // While the leader waits to commit one batch, the next commands pile up in the stream and are read,
-            // applied and committed together.
-            blocker.setAutoCommit(false);
-            try (Statement statement = blocker.createStatement()) {
-                statement.execute("SELECT * FROM engine_state WHERE id = 1 FOR UPDATE");
-            }
-            CompletableFuture<EngineReply> holder = CompletableFuture.supplyAsync(() -> bus.submit(
-                    StreamCommand.transfer(StreamCommand.DEPOSIT, account, "USDC", 1L, "d2")),
-                    Thread::startVirtualThread);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE engine_state%'""")
-                    .query(Long.class).single() > 0);
+        // While the leader waits to commit one batch, the next commands pile up in the stream and are read,
+        // applied and committed together.
+        try (HeldCommit held = HeldCommit.hold(dataSource, jdbc, bus, account)) {
             replies = CompletableFuture.supplyAsync(() -> bus.submitAll(List.of(
                     StreamCommand.createAsset("ZED", 6),
                     StreamCommand.createMarket(new MarketSpec("ZED_USDC", "ZED", "USDC", "0.01", "0.1", "0.1", 0, 0)),
                     StreamCommand.place(account, "ZED_USDC", "Bid", "Limit", 150, 20, 0, "GTC", false, "RejectTaker",
                             StreamCommand.NO_CLIENT_ID))), Thread::startVirtualThread);
             Thread.sleep(500);
-            blocker.rollback();
-            assertThat(holder.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            assertThat(held.release().status()).isEqualTo(200);
         }
         assertThat(replies.get(10, TimeUnit.SECONDS)).allSatisfy(reply -> assertThat(reply.status()).isEqualTo(200));
 
