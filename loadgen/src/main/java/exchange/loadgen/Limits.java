@@ -125,7 +125,7 @@ final class Limits {
                 t.join();
             }
             return Probe.of("HTTP GET /api/v1/ping, " + options.concurrency() + " clients", n, seconds, h,
-                    (failed.get() == 0 ? "JDK HttpClient, HTTP/1.1 keep-alive" : failed.get() + " failed") + cpu);
+                    (failed.get() == 0 ? "Apache HttpClient, HTTP/1.1 keep-alive" : failed.get() + " failed") + cpu);
         }
     }
 
