@@ -231,9 +231,8 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         TrackingListener listener = new TrackingListener();
         MatchingEngine engine = MatchingEngine.restore(loaded.state(), listener);
         Term term = new Term(epoch, engine, listener, loaded);
-        for (OrderSnapshot recent : store.recentClientOrders(properties.idempotencyWindow(), term.markets)) {
-            term.remember(recent, recent.createdAt());
-        }
+        store.recentClientOrders(properties.idempotencyWindow(), term.markets,
+                recent -> term.remember(recent, recent.createdAt()));
         keepLease(epoch);
         term.publishAllDepthSnapshots();
         leading = true;
@@ -438,14 +437,6 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         }
     }
 
-    /** A client order remembered for idempotent retries. */
-    private record RecentOrder(String parameters, long orderId, OrderSnapshot latest, long timestamp) {
-    }
-
-    /** Insertion-ordered index of remembered client orders, for expiry. */
-    private record Remembered(String key, long orderId, long timestamp) {
-    }
-
     /** State of one leadership term; engine thread only. */
     private final class Term {
         final long epoch;
@@ -456,9 +447,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         final Map<String, TreeMap<Long, Long>> bidBooks = new HashMap<>();
         final Map<String, TreeMap<Long, Long>> askBooks = new HashMap<>();
         final Map<String, Long> depthIds = new HashMap<>();
-        final Map<String, RecentOrder> recentByClientId = new HashMap<>();
-        final Map<Long, String> clientKeyByOrderId = new HashMap<>();
-        final java.util.ArrayDeque<Remembered> rememberedInOrder = new java.util.ArrayDeque<>();
+        final ClientOrderIndex clientOrders = new ClientOrderIndex();
         final Map<String, List<String>> bookTickers = new HashMap<>();
         final CandleTracker candles = new CandleTracker(store::candle);
         String lastStreamId;
@@ -585,14 +574,15 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         }
 
         private void applyOne(StreamCommand c, long timestamp, Batch batch, Map<String, Boolean> ledgerInBatch) {
-            String clientKey = null;
             if (StreamCommand.PLACE.equals(c.type()) && c.clientId() != StreamCommand.NO_CLIENT_ID) {
-                clientKey = c.accountId() + ":" + c.clientId();
-                RecentOrder recent = recentByClientId.get(clientKey);
-                if (recent != null && recent.parameters().equals(parameters(c))
-                        && timestamp - recent.timestamp() < properties.idempotencyWindow().toNanos() / 1000) {
-                    reply(batch, c, output.ok(c.requestId(), EngineOutput.order(recent.latest(),
-                            markets.get(recent.latest().symbol()))));
+                long orderId = clientOrders.find(c.accountId(), c.clientId(), ClientOrderIndex.hash(parameters(c)),
+                        timestamp - properties.idempotencyWindow().toNanos() / 1000);
+                // Its state now: as this batch left it, or as committed before it.
+                OrderSnapshot original = orderId < 0 ? null : batch.orders.containsKey(orderId)
+                        ? batch.orders.get(orderId) : store.order(orderId, markets).orElse(null);
+                if (original != null) {
+                    reply(batch, c, output.ok(c.requestId(), EngineOutput.order(original,
+                            markets.get(original.symbol()))));
                     return;
                 }
             }
@@ -638,7 +628,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                         timestamp));
                 ledgerInBatch.put(ledgerKey, true);
             }
-            if (!rejected && clientKey != null) {
+            if (!rejected && StreamCommand.PLACE.equals(c.type()) && c.clientId() != StreamCommand.NO_CLIENT_ID) {
                 events.stream().filter(EngineEvent.OrderAccepted.class::isInstance).findFirst()
                         .ifPresent(accepted -> remember(((EngineEvent.OrderAccepted) accepted).order(), timestamp));
             }
@@ -674,15 +664,6 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             for (OrderSnapshot o : touched) {
                 latest.put(o.orderId(), o);
             }
-            for (OrderSnapshot o : latest.values()) {
-                String key = clientKeyByOrderId.get(o.orderId());
-                if (key != null) {
-                    RecentOrder recent = recentByClientId.get(key);
-                    if (recent != null && recent.orderId() == o.orderId()) {
-                        recentByClientId.put(key, new RecentOrder(recent.parameters(), o.orderId(), o, recent.timestamp()));
-                    }
-                }
-            }
             if (rejected != null) {
                 reply(batch, c, output.error(c.requestId(), rejected.reason()));
                 return;
@@ -714,31 +695,15 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         }
 
         void remember(OrderSnapshot order, long timestamp) {
-            if (order.clientId() == StreamCommand.NO_CLIENT_ID) {
-                return;
+            if (order.clientId() != StreamCommand.NO_CLIENT_ID) {
+                clientOrders.remember(order.accountId(), order.clientId(), order.orderId(),
+                        ClientOrderIndex.hash(parameters(order)), timestamp);
             }
-            String key = order.accountId() + ":" + order.clientId();
-            RecentOrder previous = recentByClientId.put(key,
-                    new RecentOrder(parameters(order), order.orderId(), order, timestamp));
-            if (previous != null) {
-                clientKeyByOrderId.remove(previous.orderId());
-            }
-            clientKeyByOrderId.put(order.orderId(), key);
-            rememberedInOrder.addLast(new Remembered(key, order.orderId(), timestamp));
         }
 
         /** Drops client orders older than the idempotency window, and the oldest beyond a hard cap. */
         private void forgetOldClientOrders() {
-            long cutoff = lastTimestamp - properties.idempotencyWindow().toNanos() / 1000;
-            while (!rememberedInOrder.isEmpty() && (rememberedInOrder.peekFirst().timestamp() < cutoff
-                    || rememberedInOrder.size() > MAX_REMEMBERED)) {
-                Remembered oldest = rememberedInOrder.pollFirst();
-                RecentOrder current = recentByClientId.get(oldest.key());
-                if (current != null && current.orderId() == oldest.orderId()) {
-                    recentByClientId.remove(oldest.key());
-                }
-                clientKeyByOrderId.remove(oldest.orderId());
-            }
+            clientOrders.forget(lastTimestamp - properties.idempotencyWindow().toNanos() / 1000, MAX_REMEMBERED);
         }
 
         private void reply(Batch batch, StreamCommand c, EngineReply reply) {

@@ -1,12 +1,15 @@
 package exchange.router.engine;
 
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import exchange.common.book.OrderStatus;
 import exchange.common.book.OrderType;
@@ -19,7 +22,9 @@ import exchange.common.engine.MarketSpec;
 import exchange.common.engine.MarketStatus;
 import exchange.common.engine.OrderSnapshot;
 
+import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -419,18 +424,39 @@ class EngineStore {
     }
 
     /**
-     * Orders with a clientId created within {@code window}, oldest first: the leader's idempotency memory
-     * after a takeover.
+     * Passes each order with a clientId created within {@code window} to {@code each}, oldest first: the
+     * leader's idempotency memory after a takeover.
      */
-    List<OrderSnapshot> recentClientOrders(java.time.Duration window, Map<String, MarketUnits> markets) {
+    void recentClientOrders(java.time.Duration window, Map<String, MarketUnits> markets,
+            Consumer<OrderSnapshot> each) {
+        DataClassRowMapper<OrderRow> rows = new DataClassRowMapper<>(OrderRow.class);
+        // A cursor, read 5,000 rows at a time (PostgreSQL's driver streams only inside a transaction): the window
+        // can hold a million orders, which read at once would not fit the router's heap.
+        snapshotTransaction.executeWithoutResult(status -> template.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement("""
+                    SELECT id, account_id, symbol, client_id, side, order_type, time_in_force, post_only,
+                           self_trade_prevention, price, quantity, quote_quantity, executed_quantity,
+                           executed_quote_quantity, status, locked, created_at
+                    FROM orders WHERE client_id IS NOT NULL AND created_at > now() - ? * interval '1 millisecond'
+                    ORDER BY id""");
+            statement.setFetchSize(5000);
+            statement.setLong(1, window.toMillis());
+            return statement;
+        }, (RowCallbackHandler) resultSet -> {
+            OrderRow row = rows.mapRow(resultSet, resultSet.getRow());
+            each.accept(snapshot(row, markets.get(row.symbol())));
+        }));
+    }
+
+    /** One order as last committed, for answering a retried clientId. */
+    Optional<OrderSnapshot> order(long orderId, Map<String, MarketUnits> markets) {
         return jdbc.sql("""
                 SELECT id, account_id, symbol, client_id, side, order_type, time_in_force, post_only,
                        self_trade_prevention, price, quantity, quote_quantity, executed_quantity,
                        executed_quote_quantity, status, locked, created_at
-                FROM orders WHERE client_id IS NOT NULL AND created_at > now() - ? * interval '1 millisecond'
-                ORDER BY id""")
-                .param(window.toMillis()).query(OrderRow.class).list().stream()
-                .map(row -> snapshot(row, markets.get(row.symbol()))).toList();
+                FROM orders WHERE id = ?""")
+                .param(orderId).query(OrderRow.class).optional()
+                .map(row -> snapshot(row, markets.get(row.symbol())));
     }
 
     static Timestamp timestamp(long micros) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import exchange.common.book.OrderStatus;
@@ -148,11 +150,13 @@ class EngineStoreIT {
                 new EngineState.BalanceState(alice, base, 999_000_000, 0),
                 new EngineState.BalanceState(alice, quote, 49_360_001, 0),
                 new EngineState.BalanceState(bob, quote, 12_309_150, 0));
-        assertThat(store.recentClientOrders(Duration.ofDays(100_000), markets))
-                .filteredOn(order -> order.orderId() == 101).singleElement()
-                .isEqualTo(new OrderSnapshot(101, alice, 7, symbol, Side.Bid, OrderType.Limit, TimeInForce.GTC, true,
-                        SelfTradePrevention.RejectMaker, 1_234, 5_000, 0, 1_000, 12_340_000, 0,
-                        OrderStatus.Cancelled, T0));
+        OrderSnapshot cancelled = new OrderSnapshot(101, alice, 7, symbol, Side.Bid, OrderType.Limit, TimeInForce.GTC,
+                true, SelfTradePrevention.RejectMaker, 1_234, 5_000, 0, 1_000, 12_340_000, 0, OrderStatus.Cancelled, T0);
+        List<OrderSnapshot> recent = new ArrayList<>();
+        store.recentClientOrders(Duration.ofDays(100_000), markets, recent::add);
+        assertThat(recent).filteredOn(order -> order.orderId() == 101).singleElement().isEqualTo(cancelled);
+        assertThat(store.order(101, markets)).contains(cancelled);
+        assertThat(store.order(999_999, markets)).isEmpty();
     }
 
     @Test

@@ -163,6 +163,18 @@ class OrderPipelineIT {
         assertThat(status(Long.parseLong(first.get("id").asString()))).isEqualTo("Cancelled");
         assertThat(jdbc.sql("SELECT locked FROM balance WHERE account_id = ? AND asset = 'USDC'").param(buyerId)
                 .query(Long.class).single()).isZero();
+
+        // A late retry gets the order as it is now (committed by an earlier batch), not as it was placed.
+        JsonNode late = ok(post(buyer, "/api/v1/order", "orderExecute", order));
+        assertThat(late.get("id").asString()).isEqualTo(first.get("id").asString());
+        assertThat(late.get("status").asString()).isEqualTo("Cancelled");
+        // The same clientId with other parameters is a new order.
+        JsonNode other = ok(post(buyer, "/api/v1/order", "orderExecute", Map.of("symbol", "SOL_USDC", "side", "Bid",
+                "orderType", "Limit", "price", "91", "quantity", "1", "clientId", "4242")));
+        assertThat(other.get("id").asString()).isNotEqualTo(first.get("id").asString());
+        assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE account_id = ? AND client_id = 4242")
+                .param(buyerId).query(Long.class).single()).isEqualTo(2);
+        ok(delete(buyer, "/api/v1/order", "orderCancel", Map.of("symbol", "SOL_USDC", "clientId", "4242")));
         assertConservation();
     }
 
