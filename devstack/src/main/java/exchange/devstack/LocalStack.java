@@ -43,7 +43,10 @@ public final class LocalStack implements AutoCloseable {
                     port(env, "EXCHANGE_REDIS_PORT", 16379),
                     Path.of(env.getOrDefault("EXCHANGE_ROUTER_JAR", "router-service/target/router-service.jar")),
                     Path.of(env.getOrDefault("EXCHANGE_WS_JAR", "ws-stream-service/target/ws-stream-service.jar")),
-                    List.of(env.getOrDefault("EXCHANGE_APP_JAVA_OPTS", "-Xmx512m -XX:+ExitOnOutOfMemoryError")
+                    // A fixed heap: G1 shrank the router's to ~150 MB under load and then ran a concurrent marking
+                    // cycle after almost every young collection (README, "Operations and troubleshooting").
+                    List.of(env.getOrDefault("EXCHANGE_APP_JAVA_OPTS",
+                            "-Xms512m -Xmx512m -XX:+ExitOnOutOfMemoryError")
                             .trim().split("\\s+")));
         }
 

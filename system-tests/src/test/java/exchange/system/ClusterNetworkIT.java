@@ -251,7 +251,7 @@ class ClusterNetworkIT {
         env.put("EXCHANGE_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
         // The Deployment's JVM flags, then the test's: heap sized for a shared CI box, the cluster's DNS.
         env.put("JAVA_TOOL_OPTIONS", env.getOrDefault("JAVA_TOOL_OPTIONS", "")
-                + " -Xmx512m -XX:TieredStopAtLevel=1 -Djdk.net.hosts.file=" + hosts);
+                + " -Xms128m -Xmx512m -XX:TieredStopAtLevel=1 -Djdk.net.hosts.file=" + hosts);
         String jar = System.getProperty(deployment.equals("exchange-router") ? "exchange.router.jar"
                 : "exchange.ws.jar");
         List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar);
