@@ -1,6 +1,7 @@
 package exchange.router.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import javax.sql.DataSource;
 
 import exchange.devstack.RealInfrastructure;
 import exchange.devstack.TestInfrastructure;
+import exchange.router.system.ApiException;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;
@@ -25,6 +27,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -174,5 +177,26 @@ class CommandGroupingIT {
                 .isEqualTo(200);
         assertThat(jdbc.sql("SELECT available FROM balance WHERE account_id = ? AND asset = 'USDC'").param(account)
                 .query(Long.class).single()).isEqualTo(7);
+    }
+
+    @Test
+    void aRequestUnansweredWithinTheAckTimeoutGets503TimeoutAndItsCommandStillApplies() throws Exception {
+        long waited;
+        try (HeldCommit held = HeldCommit.hold(dataSource, jdbc, bus, account)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> bus.submit(StreamCommand.transfer(StreamCommand.DEPOSIT, account, "USDC", 5,
+                    "late")))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                        assertThat(e.code()).isEqualTo("TIMEOUT");
+                    });
+            waited = System.nanoTime() - start;
+        }
+        // Ended by the deadline sweep: not before the ack timeout, and at most a tick or so after it.
+        assertThat(Duration.ofNanos(waited)).isBetween(properties.ackTimeout(), properties.ackTimeout().plusSeconds(1));
+        // Appended before the time-out: applied once the commit goes through, as the message says it may be.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql(
+                "SELECT available FROM balance WHERE account_id = ? AND asset = 'USDC'").param(account)
+                .query(Long.class).optional().orElse(0L) == 6);
     }
 }
