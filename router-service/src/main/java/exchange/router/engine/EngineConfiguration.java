@@ -1,10 +1,13 @@
 package exchange.router.engine;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -28,5 +31,23 @@ class EngineConfiguration {
         // Started by CommandBus, retrying, so the router starts (and serves reads) while Redis is down.
         container.setAutoStartup(false);
         return container;
+    }
+
+    /**
+     * Pipelines (the leader's publisher sends each committed batch as one: replies, a publish per stream message,
+     * snapshots) are written to the socket once, when they close. Spring Data's default flushes after every command:
+     * one write system call per message, the largest single item in the router's profile under load.
+     */
+    @Bean
+    static BeanPostProcessor pipelinesFlushOnClose() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof LettuceConnectionFactory lettuce) {
+                    lettuce.setPipeliningFlushPolicy(LettuceConnection.PipeliningFlushPolicy.flushOnClose());
+                }
+                return bean;
+            }
+        };
     }
 }
