@@ -64,20 +64,21 @@ final class ExchangeClient implements AutoCloseable {
         }
     }
 
-    /** Connections kept per destination: more than any run's concurrency, so no caller waits for one. */
-    private static final int MAX_CONNECTIONS = 4096;
-
     private final HttpClient http;
     private final CloseableHttpClient requests;
     private final String restUrl;
     private final String adminUrl;
     private final String adminToken;
 
-    ExchangeClient(String restUrl, String adminUrl, String adminToken, Duration timeout) {
+    /**
+     * @param maxConnections connections kept per destination: at least the most requests the caller keeps in
+     *                       flight, so no request waits for a connection (that wait would count as latency)
+     */
+    ExchangeClient(String restUrl, String adminUrl, String adminToken, Duration timeout, int maxConnections) {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(MAX_CONNECTIONS).setMaxConnPerRoute(MAX_CONNECTIONS)
+                .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxConnections)
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(5))
                         .setSocketTimeout(Timeout.of(timeout)).build())
                 .build();

@@ -76,7 +76,7 @@ final class Limits {
 
     private Probe httpPing() throws InterruptedException {
         try (ExchangeClient client = new ExchangeClient(options.restUrl(), options.adminUrl(), "",
-                Duration.ofSeconds(10))) {
+                Duration.ofSeconds(10), options.concurrency() + 16)) {
             ExchangeClient.Response first = client.get("/api/v1/ping");
             if (!first.ok()) {
                 return new Probe("HTTP GET /api/v1/ping", 0, 0, -1, -1, -1,

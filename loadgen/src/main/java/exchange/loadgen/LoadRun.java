@@ -50,7 +50,12 @@ final class LoadRun {
 
     LoadRun(Options options) {
         this.options = options;
-        this.client = new ExchangeClient(options.restUrl(), options.adminUrl(), options.adminToken(), HTTP_TIMEOUT);
+        // Closed loop: one request per client (two for a replace, in turn); open loop: up to max-in-flight; plus
+        // the set-up's and the verification's own requests.
+        int connections = (int) Math.min(Integer.MAX_VALUE - 64, Math.max(options.concurrency(),
+                options.maxInFlight())) + 64;
+        this.client = new ExchangeClient(options.restUrl(), options.adminUrl(), options.adminToken(), HTTP_TIMEOUT,
+                connections);
     }
 
     /** @return the process exit code: 0 all checks passed, 1 a check failed */
