@@ -176,11 +176,16 @@ public class CommandBus implements MessageListener, DisposableBean {
             } catch (InterruptedException e) {
                 break;
             }
-            long now = System.nanoTime();
-            for (Waiting waiting : pending.values()) {
-                if (now - waiting.deadline() > 0) {
-                    waiting.reply().completeExceptionally(timeout);
+            try {
+                long now = System.nanoTime();
+                for (Waiting waiting : pending.values()) {
+                    if (now - waiting.deadline() > 0) {
+                        waiting.reply().completeExceptionally(timeout);
+                    }
                 }
+            } catch (Throwable e) {
+                // Nothing else ends the waits: this thread must outlive anything one sweep runs into.
+                log.error("Reply deadline sweep failed", e);
             }
         }
     }

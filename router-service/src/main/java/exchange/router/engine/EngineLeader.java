@@ -232,7 +232,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         MatchingEngine engine = MatchingEngine.restore(loaded.state(), listener);
         Term term = new Term(epoch, engine, listener, loaded);
         store.recentClientOrders(properties.idempotencyWindow(), term.markets,
-                recent -> term.remember(recent, recent.createdAt()));
+                recent -> term.remember(recent, recent.createdAt()), () -> keepLease(epoch));
         keepLease(epoch);
         term.publishAllDepthSnapshots();
         leading = true;
@@ -577,12 +577,19 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             if (StreamCommand.PLACE.equals(c.type()) && c.clientId() != StreamCommand.NO_CLIENT_ID) {
                 long orderId = clientOrders.find(c.accountId(), c.clientId(), ClientOrderIndex.hash(parameters(c)),
                         timestamp - properties.idempotencyWindow().toNanos() / 1000);
-                // Its state now: as this batch left it, or as committed before it.
-                OrderSnapshot original = orderId < 0 ? null : batch.orders.containsKey(orderId)
-                        ? batch.orders.get(orderId) : store.order(orderId, markets).orElse(null);
-                if (original != null) {
-                    reply(batch, c, output.ok(c.requestId(), EngineOutput.order(original,
-                            markets.get(original.symbol()))));
+                if (orderId >= 0) {
+                    // Its state now: as this batch left it, or as committed before it (batches commit in turn).
+                    OrderSnapshot original = batch.orders.containsKey(orderId) ? batch.orders.get(orderId)
+                            : store.order(orderId, markets).orElse(null);
+                    if (original == null) {
+                        // Placing it again would duplicate the order the client already has: refuse, change nothing.
+                        log.error("Order {} of a retried clientId is not in PostgreSQL", orderId);
+                        reply(batch, c, new EngineReply(c.requestId(), 500, "{\"code\":\"SERVER_ERROR\","
+                                + "\"message\":\"The order first placed with this clientId cannot be read\"}"));
+                    } else {
+                        reply(batch, c, output.ok(c.requestId(), EngineOutput.order(original,
+                                markets.get(original.symbol()))));
+                    }
                     return;
                 }
             }

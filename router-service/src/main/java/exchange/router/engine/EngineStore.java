@@ -1,7 +1,8 @@
 package exchange.router.engine;
 
 import java.math.BigDecimal;
-import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +23,7 @@ import exchange.common.engine.MarketSpec;
 import exchange.common.engine.MarketStatus;
 import exchange.common.engine.OrderSnapshot;
 
-import org.springframework.jdbc.core.DataClassRowMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -423,29 +422,52 @@ class EngineStore {
         return candle;
     }
 
+    /** Rows per page of {@link #recentClientOrders}. */
+    static final int RECENT_PAGE = 10_000;
+
     /**
      * Passes each order with a clientId created within {@code window} to {@code each}, oldest first: the
-     * leader's idempotency memory after a takeover.
+     * leader's idempotency memory after a takeover. Reads pages of {@link #RECENT_PAGE} rows (keyset on
+     * {@code created_at, id}, the partial index {@code orders_client_recent_idx}) and runs {@code betweenPages}
+     * after each full one: a full window (up to a million orders) takes seconds to read, longer than the leader's
+     * lease, which the leader renews there.
      */
     void recentClientOrders(java.time.Duration window, Map<String, MarketUnits> markets,
-            Consumer<OrderSnapshot> each) {
-        DataClassRowMapper<OrderRow> rows = new DataClassRowMapper<>(OrderRow.class);
-        // A cursor, read 5,000 rows at a time (PostgreSQL's driver streams only inside a transaction): the window
-        // can hold a million orders, which read at once would not fit the router's heap.
-        snapshotTransaction.executeWithoutResult(status -> template.query(connection -> {
-            PreparedStatement statement = connection.prepareStatement("""
+            Consumer<OrderSnapshot> each, Runnable betweenPages) {
+        Timestamp after = jdbc.sql("SELECT now() - ? * interval '1 millisecond'").param(window.toMillis())
+                .query(Timestamp.class).single();
+        long afterId = Long.MIN_VALUE;
+        while (true) {
+            List<OrderRow> page = template.query("""
                     SELECT id, account_id, symbol, client_id, side, order_type, time_in_force, post_only,
                            self_trade_prevention, price, quantity, quote_quantity, executed_quantity,
                            executed_quote_quantity, status, locked, created_at
-                    FROM orders WHERE client_id IS NOT NULL AND created_at > now() - ? * interval '1 millisecond'
-                    ORDER BY id""");
-            statement.setFetchSize(5000);
-            statement.setLong(1, window.toMillis());
-            return statement;
-        }, (RowCallbackHandler) resultSet -> {
-            OrderRow row = rows.mapRow(resultSet, resultSet.getRow());
-            each.accept(snapshot(row, markets.get(row.symbol())));
-        }));
+                    FROM orders WHERE client_id IS NOT NULL AND created_at >= ? AND (created_at, id) > (?, ?)
+                    ORDER BY created_at, id LIMIT ?""", EngineStore::orderRow, after, after, afterId, RECENT_PAGE);
+            for (OrderRow row : page) {
+                each.accept(snapshot(row, markets.get(row.symbol())));
+            }
+            if (page.size() < RECENT_PAGE) {
+                return;
+            }
+            after = page.getLast().createdAt();
+            afterId = page.getLast().id();
+            betweenPages.run();
+        }
+    }
+
+    /**
+     * By position: a by-name mapper first tries each camelCase name, and PostgreSQL's driver answers every miss
+     * with an exception, ten per row.
+     */
+    private static OrderRow orderRow(ResultSet resultSet, int rowNumber) throws SQLException {
+        long clientId = resultSet.getLong(4);
+        Long nullableClientId = resultSet.wasNull() ? null : clientId;
+        return new OrderRow(resultSet.getLong(1), resultSet.getLong(2), resultSet.getString(3), nullableClientId,
+                resultSet.getString(5), resultSet.getString(6), resultSet.getString(7), resultSet.getBoolean(8),
+                resultSet.getString(9), resultSet.getBigDecimal(10), resultSet.getBigDecimal(11),
+                resultSet.getBigDecimal(12), resultSet.getBigDecimal(13), resultSet.getBigDecimal(14),
+                resultSet.getString(15), resultSet.getLong(16), resultSet.getTimestamp(17));
     }
 
     /** One order as last committed, for answering a retried clientId. */

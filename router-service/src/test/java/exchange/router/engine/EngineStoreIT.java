@@ -153,10 +153,48 @@ class EngineStoreIT {
         OrderSnapshot cancelled = new OrderSnapshot(101, alice, 7, symbol, Side.Bid, OrderType.Limit, TimeInForce.GTC,
                 true, SelfTradePrevention.RejectMaker, 1_234, 5_000, 0, 1_000, 12_340_000, 0, OrderStatus.Cancelled, T0);
         List<OrderSnapshot> recent = new ArrayList<>();
-        store.recentClientOrders(Duration.ofDays(100_000), markets, recent::add);
+        store.recentClientOrders(Duration.ofDays(100_000), markets, recent::add, () -> { });
         assertThat(recent).filteredOn(order -> order.orderId() == 101).singleElement().isEqualTo(cancelled);
         assertThat(store.order(101, markets)).contains(cancelled);
         assertThat(store.order(999_999, markets)).isEmpty();
+    }
+
+    @Test
+    void recentClientOrdersArriveOldestFirstPageByPageWithTheCallbackBetweenPages() {
+        String symbol = "R" + alice + "_Q";
+        MarketUnits units = MarketUnits.of(new MarketSpec(symbol, "R" + alice, "Q", "0.01", "0.001", "0.001", 0, 0),
+                9, 6, false);
+        int count = 2 * EngineStore.RECENT_PAGE + 17;
+        long firstId = 1_000_000_000_000L + alice * 100_000;
+        // Ids descend as time ascends, and every pair shares a timestamp: order comes from (created_at, id).
+        jdbc.sql("""
+                INSERT INTO orders (id, account_id, symbol, client_id, side, order_type, time_in_force, post_only,
+                                    self_trade_prevention, price, quantity, quote_quantity, executed_quantity,
+                                    executed_quote_quantity, status, locked, priority, created_at, updated_at)
+                SELECT ? + ? - g, ?, ?, g, 'Bid', 'Limit', 'GTC', false, 'RejectTaker', 1.5, 2, NULL, 0, 0,
+                       'Cancelled', 0, g, now() - interval '1 hour' + (g / 2) * interval '1 microsecond', now()
+                FROM generate_series(1, ?) AS g""").params(firstId, count, alice, symbol, count).update();
+        try {
+            List<OrderSnapshot> recent = new ArrayList<>();
+            int[] pauses = {0};
+            store.recentClientOrders(Duration.ofHours(2), Map.of(symbol, units), order -> {
+                if (order.symbol().equals(symbol)) {
+                    recent.add(order);
+                }
+            }, () -> pauses[0]++);
+
+            assertThat(recent).hasSize(count);
+            // By time, then id: g = 1, then 3 before 2, 5 before 4, ... across page ends too.
+            List<Long> expected = java.util.stream.LongStream.rangeClosed(1, count).boxed()
+                    .sorted(java.util.Comparator.<Long>comparingLong(g -> g / 2).thenComparingLong(g -> -g)).toList();
+            assertThat(recent).extracting(OrderSnapshot::clientId).containsExactlyElementsOf(expected);
+            assertThat(recent.getFirst()).isEqualTo(new OrderSnapshot(firstId + count - 1, alice, 1, symbol, Side.Bid,
+                    OrderType.Limit, TimeInForce.GTC, false, SelfTradePrevention.RejectTaker, 150, 2_000, 0, 0, 0, 0,
+                    OrderStatus.Cancelled, recent.getFirst().createdAt()));
+            assertThat(pauses[0]).isGreaterThanOrEqualTo(2);
+        } finally {
+            jdbc.sql("DELETE FROM orders WHERE symbol = ?").param(symbol).update();
+        }
     }
 
     @Test

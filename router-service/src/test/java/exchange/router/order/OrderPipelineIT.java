@@ -179,6 +179,23 @@ class OrderPipelineIT {
     }
 
     @Test
+    void aRetryWhoseOriginalOrderCannotBeReadIsRefusedNotPlacedAgain() throws Exception {
+        Map<String, String> order = Map.of("symbol", "SOL_USDC", "side", "Bid", "orderType", "Limit",
+                "price", "80", "quantity", "1", "clientId", "5151");
+        JsonNode first = ok(post(buyer, "/api/v1/order", "orderExecute", order));
+        ok(delete(buyer, "/api/v1/order", "orderCancel", Map.of("symbol", "SOL_USDC", "clientId", "5151")));
+        // Only an operator's hand could do this; the engine still remembers the clientId.
+        jdbc.sql("DELETE FROM orders WHERE id = ?").param(Long.parseLong(first.get("id").asString())).update();
+
+        HttpResponse<String> retry = post(buyer, "/api/v1/order", "orderExecute", order);
+        assertThat(retry.statusCode()).isEqualTo(500);
+        assertThat(code(retry)).isEqualTo("SERVER_ERROR");
+        assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE account_id = ? AND client_id = 5151")
+                .param(buyerId).query(Long.class).single()).isZero();
+        assertConservation();
+    }
+
+    @Test
     void cancelAllCancelsOnlyTheCallersOrders() throws Exception {
         ok(post(seller, "/api/v1/order", "orderExecute", Map.of(
                 "symbol", "SOL_USDC", "side", "Ask", "orderType", "Limit", "price", "300", "quantity", "1")));
