@@ -26,6 +26,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fanoutThreads threads writing to subscribers (connections are split between them); 0 = one per CPU
  * @param fanoutQueue messages waiting per fan-out thread; when full, the Redis listener waits (Redis then buffers,
  *     and past its pub/sub output limit disconnects this replica, which reconnects and re-subscribes)
+ * @param fanoutWindow shortest time between two rounds of a fan-out thread: under a steady flow each connection
+ *     gets at most one write per window, carrying the window's messages; after a quiet spell a message goes out
+ *     at once. 0 = a round as soon as a message arrives (lowest latency, most system calls)
  */
 @ConfigurationProperties("exchange.stream")
 public record StreamProperties(
@@ -43,5 +46,6 @@ public record StreamProperties(
         @DefaultValue("10000") int apiKeyCacheSize,
         @DefaultValue("30s") Duration marketRefresh,
         @DefaultValue("0") int fanoutThreads,
-        @DefaultValue("65536") int fanoutQueue) {
+        @DefaultValue("65536") int fanoutQueue,
+        @DefaultValue("20ms") Duration fanoutWindow) {
 }

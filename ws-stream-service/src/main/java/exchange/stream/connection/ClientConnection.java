@@ -40,7 +40,7 @@ public final class ClientConnection {
         this.registry = registry;
         this.sendTimeoutMillis = sendTimeoutMillis;
         this.rateLimiter = new FrameRateLimiter(framesPerSecond);
-        this.outbox = new Outbox(new BatchingBasicRemoteWriter(nativeSession.getBasicRemote()),
+        this.outbox = new Outbox(new TomcatBatchWriter(nativeSession, sendTimeoutMillis),
                 Thread::startVirtualThread, maxMessages, maxChars, registry.messagesOut(), status -> terminate(status));
     }
 

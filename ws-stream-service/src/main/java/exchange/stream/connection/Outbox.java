@@ -3,7 +3,6 @@ package exchange.stream.connection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.InterruptedByTimeoutException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -43,6 +42,13 @@ public final class Outbox {
         void write(List<TextMessage> batch, Runnable progress) throws IOException;
     }
 
+    /** A batch list that grew past this many messages is not kept for the next batch. */
+    private static final int SPARE_CAPACITY = 1024;
+    /** What {@code enqueue} did. */
+    private static final int REJECTED = 0;
+    private static final int QUEUED = 1;
+    private static final int QUEUED_WRITER_DUE = 2;
+
     private final Writer writer;
     private final Executor writers;
     private final int maxMessages;
@@ -55,7 +61,9 @@ public final class Outbox {
      * interleave with a batch. Fair, so a waiting control frame goes before the writer's next batch.
      */
     private final ReentrantLock writeLock = new ReentrantLock(true);
-    private final ArrayDeque<TextMessage> queue = new ArrayDeque<>(4);
+    private ArrayList<TextMessage> queue = new ArrayList<>(4);
+    /** The writer's empty list, swapped with {@link #queue} when it takes a batch; touched by the writer only. */
+    private ArrayList<TextMessage> spare = new ArrayList<>(4);
     private long queuedChars;
     private boolean writing;
     private boolean closed;
@@ -76,36 +84,56 @@ public final class Outbox {
      * message overflowed the buffer (the connection is then being closed as a slow consumer).
      */
     public boolean offer(TextMessage message) {
-        int length = message.getPayloadLength();
-        boolean startWriter;
-        synchronized (this) {
-            if (closed) {
-                return false;
-            }
-            if (queue.size() >= maxMessages || queuedChars + length > maxChars) {
-                closeQueue();
-                startWriter = false;
-                message = null;
-            } else {
-                queue.addLast(message);
-                queuedChars += length;
-                startWriter = !writing;
-                writing = true;
-            }
-        }
-        if (message == null) {
-            terminate.accept(CloseCodes.SLOW_CONSUMER);
+        int outcome = enqueue(message);
+        if (outcome == REJECTED) {
             return false;
         }
-        if (startWriter) {
-            try {
-                writers.execute(this::writeQueued);
-            } catch (RuntimeException e) {
-                failed(e);
-                return false;
-            }
+        return outcome != QUEUED_WRITER_DUE || startWriter();
+    }
+
+    /**
+     * Queues {@code message} like {@link #offer} but leaves starting the writer to the caller, so that one caller
+     * queuing several messages starts it once, for all of them. Returns true if this call made the writer due: the
+     * caller must then call {@link #startWriter()} once, after queuing what else it has for this connection.
+     * Returns false otherwise, including when the message was not accepted (as for {@link #offer}).
+     */
+    public boolean offerDeferred(TextMessage message) {
+        return enqueue(message) == QUEUED_WRITER_DUE;
+    }
+
+    /**
+     * Starts the writer that an {@link #offerDeferred} made due. Returns false if it could not be started (the
+     * connection is then closed).
+     */
+    public boolean startWriter() {
+        try {
+            writers.execute(this::writeQueued);
+            return true;
+        } catch (RuntimeException e) {
+            failed(e);
+            return false;
         }
-        return true;
+    }
+
+    private int enqueue(TextMessage message) {
+        int length = message.getPayloadLength();
+        synchronized (this) {
+            if (closed) {
+                return REJECTED;
+            }
+            if (queue.size() < maxMessages && queuedChars + length <= maxChars) {
+                queue.add(message);
+                queuedChars += length;
+                if (writing) {
+                    return QUEUED;
+                }
+                writing = true;
+                return QUEUED_WRITER_DUE;
+            }
+            closeQueue();
+        }
+        terminate.accept(CloseCodes.SLOW_CONSUMER);
+        return REJECTED;
     }
 
     /** Messages waiting to be written (for tests and diagnostics). */
@@ -156,16 +184,16 @@ public final class Outbox {
 
     /** The writing task: takes everything queued, writes it as one batch, repeats until the queue is empty. */
     private void writeQueued() {
-        List<TextMessage> batch = new ArrayList<>();
         try {
             while (true) {
+                ArrayList<TextMessage> batch;
                 synchronized (this) {
                     if (closed || queue.isEmpty()) {
                         writing = false;
                         return;
                     }
-                    batch.addAll(queue);
-                    queue.clear();
+                    batch = queue;
+                    queue = spare;
                     queuedChars = 0;
                 }
                 writeLock.lock();
@@ -176,8 +204,12 @@ public final class Outbox {
                     sendStartedNanos = 0;
                     writeLock.unlock();
                 }
-                messagesOut.increment(batch.size());
+                int written = batch.size();
+                messagesOut.increment(written);
                 batch.clear();
+                // Kept so that batches of a steady stream do not regrow a list each time; only a burst's large
+                // array is let go, so that an idle connection does not hold it.
+                spare = written > SPARE_CAPACITY ? new ArrayList<>(16) : batch;
             }
         } catch (IOException | RuntimeException e) {
             failed(e);

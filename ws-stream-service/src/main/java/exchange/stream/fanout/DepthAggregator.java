@@ -202,7 +202,7 @@ class DepthAggregator implements DisposableBean {
             asks.clear();
             bids.clear();
             dirty = false;
-            return new TextMessage(json.writeValueAsString(envelope));
+            return new TextMessage(json.writeValueAsBytes(envelope));
         }
 
         private static void levels(ArrayNode target, TreeMap<BigDecimal, String[]> side) {

@@ -38,7 +38,7 @@ public class Fanout implements DisposableBean {
                 : Runtime.getRuntime().availableProcessors();
         this.shards = new FanoutShard[threads];
         for (int i = 0; i < threads; i++) {
-            shards[i] = new FanoutShard(i, properties.fanoutQueue());
+            shards[i] = new FanoutShard(i, properties.fanoutQueue(), properties.fanoutWindow().toNanos());
         }
         redis.sink(this::onRedisMessage);
         aggregator.sink(this::publish);

@@ -226,7 +226,7 @@ class StreamWebSocketHandler extends TextWebSocketHandler {
     }
 
     private void sendError(ClientConnection connection, JsonNode id, ErrorCode code, String message) {
-        connection.outbox().offer(new TextMessage(json.writeValueAsString(ErrorFrame.of(id, code, message))));
+        connection.outbox().offer(new TextMessage(json.writeValueAsBytes(ErrorFrame.of(id, code, message))));
     }
 
     private static String abbreviate(String name) {

@@ -51,6 +51,25 @@ class OutboxTests {
     }
 
     @Test
+    void deferredOffersLeaveTheWriterToTheCallerWhoStartsItOnceForAll() {
+        Outbox outbox = new Outbox(recording, writers, 2, 1000, sent, terminated::add);
+        assertThat(outbox.offerDeferred(new TextMessage("a"))).as("the first makes the writer due").isTrue();
+        assertThat(outbox.offerDeferred(new TextMessage("b"))).as("due already").isFalse();
+        assertThat(outbox.offer(new TextMessage("c"))).as("another producer meanwhile").isFalse();
+        assertThat(writers.tasks).as("nobody started a writer yet").isEmpty();
+        assertThat(terminated).as("c overflowed the two-message buffer").containsExactly(CloseCodes.SLOW_CONSUMER);
+
+        Outbox other = new Outbox(recording, writers, 10, 1000, sent, terminated::add);
+        assertThat(other.offerDeferred(new TextMessage("x"))).isTrue();
+        assertThat(other.offer(new TextMessage("y"))).as("queued behind the due writer, starting none").isTrue();
+        assertThat(writers.tasks).isEmpty();
+        assertThat(other.startWriter()).isTrue();
+        writers.runAll();
+        assertThat(batches).containsExactly(List.of("x", "y"));
+        assertThat(other.offerDeferred(new TextMessage("z"))).as("the writer ended; due again").isTrue();
+    }
+
+    @Test
     void messagesArrivingDuringAWriteFormTheNextBatch() {
         Outbox[] self = new Outbox[1];
         Outbox.Writer writer = (batch, progress) -> {

@@ -12,38 +12,67 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.HdrHistogram.Recorder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 
 /**
  * Many WebSocket clients on a few selector threads, for the benchmark: a bare-bones RFC 6455 client (handshake,
  * masked text frames out, unmasked frames in) so that the load generator costs far less CPU per message than the
- * server it measures. Each received text frame's {@code "T":<micros>} is compared with the receipt time.
+ * server it measures. Each received text frame's {@code "T":<micros>} is compared with the time of the socket read
+ * that brought it.
  */
 final class LoadClients implements AutoCloseable {
 
     private static final byte[] ENGINE_TIME = "\"T\":".getBytes(StandardCharsets.US_ASCII);
 
     private final List<Selector> selectors = new ArrayList<>();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<Reader> readers = new ArrayList<>();
     private final List<SocketChannel> channels = new ArrayList<>();
-    private final Recorder latency;
-    private final AtomicLong received = new AtomicLong();
     private volatile boolean running = true;
 
-    LoadClients(int threadCount, Recorder latency) throws IOException {
-        this.latency = latency;
+    LoadClients(int threadCount) throws IOException {
         for (int i = 0; i < threadCount; i++) {
             Selector selector = Selector.open();
             selectors.add(selector);
-            Thread thread = Thread.ofPlatform().name("load-clients-" + i).daemon().start(() -> run(selector));
-            threads.add(thread);
+            Reader reader = new Reader(selector);
+            readers.add(reader);
+            Thread.ofPlatform().name("load-clients-" + i).daemon().start(reader::run);
         }
     }
 
+    /** Text frames received so far, by all clients. */
     long received() {
-        return received.get();
+        long received = 0;
+        for (Reader reader : readers) {
+            received += reader.received;
+        }
+        return received;
+    }
+
+    /** {@link System#nanoTime()} when the last text frame arrived (0 before the first). */
+    long lastReceivedNanos() {
+        long last = 0;
+        for (Reader reader : readers) {
+            last = Math.max(last, reader.lastReceivedNanos);
+        }
+        return last;
+    }
+
+    /** Forgets the latencies recorded so far (after the warm-up). */
+    void resetLatency() {
+        for (Reader reader : readers) {
+            reader.latency.reset();
+        }
+    }
+
+    /** Latency from each frame's {@code T} to its receipt, in microseconds, since the last reset. */
+    Histogram latency() {
+        Histogram total = new Histogram(3_600_000_000L, 3);
+        for (Reader reader : readers) {
+            total.add(reader.latency.getIntervalHistogram());
+        }
+        return total;
     }
 
     /** Connects one client, sends {@code subscribeFrame}, and hands it to a selector thread. */
@@ -66,7 +95,7 @@ final class LoadClients implements AutoCloseable {
         write(channel, maskedText(subscribeFrame));
         channel.configureBlocking(false);
         Selector selector = selectors.get(channels.size() % selectors.size());
-        Connection connection = new Connection();
+        Connection connection = new Connection(readers.get(channels.size() % readers.size()));
         head.flip();
         head.position(new String(head.array(), 0, head.limit(), StandardCharsets.US_ASCII).indexOf("\r\n\r\n") + 4);
         connection.buffer.put(head);
@@ -75,33 +104,61 @@ final class LoadClients implements AutoCloseable {
         channels.add(channel);
     }
 
-    private void run(Selector selector) {
-        while (running) {
-            try {
-                selector.select(100);
-                for (SelectionKey key : selector.selectedKeys()) {
-                    Connection connection = (Connection) key.attachment();
-                    SocketChannel channel = (SocketChannel) key.channel();
-                    if (channel.read(connection.buffer) < 0) {
-                        key.cancel();
-                        continue;
+    /**
+     * One selector thread and what it counts. Single writer: counters are plain volatile longs written by this
+     * thread only, the latency recorder is a single-writer one, and the clock is read once per socket read (the
+     * frames of one read arrived together), so measuring costs far less than the traffic measured.
+     */
+    private final class Reader {
+        final Selector selector;
+        final SingleWriterRecorder latency = new SingleWriterRecorder(3_600_000_000L, 3);
+        volatile long received;
+        volatile long lastReceivedNanos;
+
+        Reader(Selector selector) {
+            this.selector = selector;
+        }
+
+        void run() {
+            while (running) {
+                try {
+                    selector.select(100);
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        Connection connection = (Connection) key.attachment();
+                        SocketChannel channel = (SocketChannel) key.channel();
+                        if (channel.read(connection.buffer) < 0) {
+                            key.cancel();
+                            continue;
+                        }
+                        Instant now = Instant.now();
+                        int frames = connection.parse(now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+                        if (frames > 0) {
+                            received += frames;
+                            lastReceivedNanos = System.nanoTime();
+                        }
                     }
-                    connection.parse();
-                }
-                selector.selectedKeys().clear();
-            } catch (IOException e) {
-                if (running) {
-                    throw new IllegalStateException(e);
+                    selector.selectedKeys().clear();
+                } catch (IOException e) {
+                    if (running) {
+                        throw new IllegalStateException(e);
+                    }
                 }
             }
         }
     }
 
     /** One client's read buffer and frame parser. */
-    private final class Connection {
+    private static final class Connection {
         final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        final Reader reader;
 
-        void parse() {
+        Connection(Reader reader) {
+            this.reader = reader;
+        }
+
+        /** Parses the whole frames read so far; returns how many text frames there were. */
+        int parse(long nowMicros) {
+            int frames = 0;
             buffer.flip();
             while (buffer.remaining() >= 2) {
                 int start = buffer.position();
@@ -125,20 +182,21 @@ final class LoadClients implements AutoCloseable {
                     break;
                 }
                 if (opcode == 1) {
-                    record(start + header, length);
+                    record(start + header, length, nowMicros);
+                    frames++;
                 }
                 buffer.position(start + header + length);
             }
             buffer.compact();
+            return frames;
         }
 
-        private void record(int offset, int length) {
-            Instant now = Instant.now();
-            long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        private void record(int offset, int length, long nowMicros) {
             byte[] array = buffer.array();
             int end = offset + length;
+            // From the end: the engine writes T last in the data object, so this finds it after a few bytes.
             outer:
-            for (int i = offset; i <= end - ENGINE_TIME.length; i++) {
+            for (int i = end - ENGINE_TIME.length; i >= offset; i--) {
                 for (int k = 0; k < ENGINE_TIME.length; k++) {
                     if (array[i + k] != ENGINE_TIME[k]) {
                         continue outer;
@@ -148,10 +206,9 @@ final class LoadClients implements AutoCloseable {
                 for (int j = i + ENGINE_TIME.length; j < end && array[j] >= '0' && array[j] <= '9'; j++) {
                     value = value * 10 + (array[j] - '0');
                 }
-                latency.recordValue(Math.max(0, nowMicros - value));
+                reader.latency.recordValue(Math.max(0, nowMicros - value));
                 break;
             }
-            received.incrementAndGet();
         }
     }
 

@@ -70,7 +70,8 @@ class SubscriptionIT extends StreamIntegrationTest {
                 awaitRedisSubscribers(stream, 1);
             }
             for (String stream : streams) {
-                String envelope = "{\"stream\":\"" + stream + "\",\"data\":{\"e\":\"x\",\"E\":1,\"s\":\"\u00e9\"}}";
+                String envelope = "{\"stream\":\"" + stream
+                        + "\",\"data\":{\"e\":\"x\",\"E\":1,\"s\":\"\u00e9 \u20ac \ud83d\ude80\"}}";
                 publisher.publish(stream, envelope);
                 assertThat(client.poll(5000)).isEqualTo(envelope);
             }
