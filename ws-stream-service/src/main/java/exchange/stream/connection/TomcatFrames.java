@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * message: at 2,000 subscribers of a stream that was most of ws-stream's CPU (async-profiler under
  * {@code FanoutBenchmark}), for bytes that arrive from Redis as UTF-8 already and frames that are the same for every
  * connection (server frames are not masked). Two entry points of Tomcat's endpoint do exactly the part we need,
- * but are not public API, so they are looked up once, reflectively:
+ * but are not public API (one package-private, one protected), so they are looked up once, reflectively:
  * <ul>
  * <li>{@link #sendText}: its frame writer with an opcode and bytes ({@code sendMessageBlock}); honours batching,
  * the blocking send timeout and negotiated extensions (permessage-deflate) as {@code sendText} does;</li>
@@ -161,6 +161,7 @@ final class TomcatFrames {
         } catch (Throwable e) {
             throw new IOException(e);
         }
+        boolean release = true;
         try {
             CompletableFuture<SendResult> done = new CompletableFuture<>();
             SendHandler handler = done::complete;
@@ -173,6 +174,9 @@ final class TomcatFrames {
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (TimeoutException e) {
+            // Tomcat may still be writing these frames: keep its lock, so no pong or Close frame can land inside
+            // them. The connection is closed as a slow consumer; its Close frame then waits out Tomcat's timeout.
+            release = false;
             throw new SocketTimeoutException("Write not completed within " + timeoutMillis + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -182,7 +186,9 @@ final class TomcatFrames {
         } catch (Throwable e) {
             throw new IOException(e);
         } finally {
-            lock.release();
+            if (release) {
+                lock.release();
+            }
         }
     }
 

@@ -29,7 +29,12 @@ final class FanoutShard {
     }
 
     private static final Logger log = LoggerFactory.getLogger(FanoutShard.class);
-    private static final int MAX_ROUND = 4096;
+    /**
+     * A connection's messages of a round wait until the round's end before its writer starts, so a round must
+     * stay well inside the outbound buffer ({@code outbound-buffer-messages}, 2048 by default), or a client that
+     * reads at once could still overflow it.
+     */
+    private static final int MAX_ROUND = 256;
 
     private final Map<String, Set<Outbox>> topics = new ConcurrentHashMap<>();
     private final BlockingQueue<Delivery> queue;
@@ -92,33 +97,44 @@ final class FanoutShard {
             } catch (InterruptedException e) {
                 return;
             }
-            long wait = nextRound - System.nanoTime();
-            if (wait > 0) {
+            for (long wait = nextRound - System.nanoTime(); wait > 0; wait = nextRound - System.nanoTime()) {
                 LockSupport.parkNanos(wait);
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
             }
             long started = System.nanoTime();
             queue.drainTo(round, MAX_ROUND - 1);
             nextRound = round.size() == MAX_ROUND ? started : started + windowNanos;
-            for (Delivery delivery : round) {
-                Set<Outbox> subscribers = topics.get(delivery.key());
-                if (subscribers == null) {
-                    continue;
-                }
-                for (Outbox outbox : subscribers) {
-                    try {
-                        if (outbox.offerDeferred(delivery.message())) {
-                            due.add(outbox);
+            try {
+                for (Delivery delivery : round) {
+                    Set<Outbox> subscribers = topics.get(delivery.key());
+                    if (subscribers == null) {
+                        continue;
+                    }
+                    for (Outbox outbox : subscribers) {
+                        try {
+                            if (outbox.offerDeferred(delivery.message())) {
+                                due.add(outbox);
+                            }
+                        } catch (RuntimeException e) {
+                            log.error("Delivery on {} failed", delivery.key(), e);
                         }
-                    } catch (RuntimeException e) {
-                        log.error("Delivery on {} failed", delivery.key(), e);
                     }
                 }
+            } finally {
+                // Every writer made due must be started, whatever happened: a due writer that never starts
+                // leaves its connection silent until its buffer overflows.
+                for (Outbox outbox : due) {
+                    try {
+                        outbox.startWriter();
+                    } catch (Throwable e) {
+                        log.error("Starting a writer failed", e);
+                    }
+                }
+                due.clear();
+                round.clear();
             }
-            for (Outbox outbox : due) {
-                outbox.startWriter();
-            }
-            due.clear();
-            round.clear();
         }
     }
 }

@@ -27,7 +27,7 @@ class TomcatBatchWriterTests {
         }
         batch.add(new TextMessage("{\"s\":\"\u00e9\u20ac\ud83d\ude80\"}"));
 
-        ByteBuffer frames = TomcatBatchWriter.frame(batch);
+        ByteBuffer frames = TomcatBatchWriter.frame(batch, 0, batch.size());
 
         for (TextMessage message : batch) {
             byte[] payload = message.asBytes();
@@ -48,5 +48,16 @@ class TomcatBatchWriterTests {
             assertThat(read).isEqualTo(payload);
         }
         assertThat(frames.hasRemaining()).isFalse();
+    }
+
+    @Test
+    void framesOnlyTheRangeAsked() {
+        List<TextMessage> batch = List.of(new TextMessage("a"), new TextMessage("bc"), new TextMessage("def"));
+
+        ByteBuffer frames = TomcatBatchWriter.frame(batch, 1, 3);
+
+        assertThat(frames.remaining()).isEqualTo(2 + 2 + 2 + 3);
+        assertThat(frames.get(1)).isEqualTo((byte) 2);
+        assertThat(frames.get(5)).isEqualTo((byte) 3);
     }
 }

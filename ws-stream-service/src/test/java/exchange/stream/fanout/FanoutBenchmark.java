@@ -62,7 +62,7 @@ class FanoutBenchmark {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         // The JVM options of the service's image (ws-stream-service/pom.xml, jib), with a fixed 512 MB heap.
         for (String argument : System.getProperty("bench.jvmArgs", "-Xms512m -Xmx512m -XX:+ExitOnOutOfMemoryError"
-                + " --enable-native-access=ALL-UNNAMED").split(" ")) {
+                + " --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -XX:MaxGCPauseMillis=10").split(" ")) {
             if (!argument.isBlank()) {
                 command.add(argument);
             }
@@ -123,7 +123,7 @@ class FanoutBenchmark {
                 Thread.sleep(100);
             }
             long delivered = loadClients.received() - baseline;
-            double elapsed = (loadClients.lastReceivedNanos() - start) / 1e9;
+            double elapsed = Math.max(1e-3, (loadClients.lastReceivedNanos() - start) / 1e9);
             double serverCpu = (cpuNanos(server) - serverCpuBefore) / 1e9;
             double clientCpu = (ownCpuNanos() - clientCpuBefore) / 1e9;
             Histogram histogram = loadClients.latency();
