@@ -46,7 +46,7 @@ public final class LocalStack implements AutoCloseable {
                     // A fixed heap: G1 shrank the router's to ~150 MB under load and then ran a concurrent marking
                     // cycle after almost every young collection (README, "Operations and troubleshooting").
                     List.of(env.getOrDefault("EXCHANGE_APP_JAVA_OPTS",
-                            "-Xms512m -Xmx512m -XX:+ExitOnOutOfMemoryError")
+                            "-Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+ExitOnOutOfMemoryError")
                             .trim().split("\\s+")));
         }
 
