@@ -107,18 +107,31 @@ class MarketDataStore {
     }
 
     /**
-     * Indexes: {@code trade_symbol_time_idx} for the window, {@code trade_symbol_id_idx} for the last price.
+     * Whole minutes of the window from {@code trade_minute} (kept by a trigger on {@code trade}, migration V6), the
+     * window's first, partial minute from {@code trade} ({@code trade_symbol_time_idx}), the first price by primary
+     * key and the last by {@code trade_symbol_id_idx}: at most 1,440 summary rows a day of window, whatever the
+     * volume traded.
      */
     private TickerResponse computeTicker(String symbol, Instant since) {
+        long fullFrom = Math.ceilDiv(since.getEpochSecond() * 1_000_000_000L + since.getNano(), 60_000_000_000L);
+        Instant fullStart = Instant.ofEpochSecond(fullFrom * 60);
         TickerRow row = jdbc.sql("""
-                SELECT count(*) AS trades,
-                       (SELECT price FROM trade WHERE symbol = :symbol AND created_at >= :since
-                        ORDER BY created_at, id LIMIT 1) AS first_price,
+                WITH parts AS (
+                    SELECT trades, volume, quote_volume, high, low, first_at, first_id FROM trade_minute
+                    WHERE symbol = :symbol AND minute >= :fullFrom
+                    UNION ALL
+                    SELECT count(*), sum(quantity), sum(quote_quantity), max(price), min(price), min(created_at),
+                           (array_agg(id ORDER BY created_at, id))[1]
+                    FROM trade WHERE symbol = :symbol AND created_at >= :since AND created_at < :fullStart)
+                SELECT coalesce(sum(trades), 0) AS trades,
+                       (SELECT price FROM trade WHERE id = (SELECT first_id FROM parts WHERE first_id IS NOT NULL
+                                                            ORDER BY first_at, first_id LIMIT 1)) AS first_price,
                        (SELECT price FROM trade WHERE symbol = :symbol ORDER BY id DESC LIMIT 1) AS last_price,
-                       max(price) AS high, min(price) AS low,
-                       sum(quantity) AS volume, sum(quote_quantity) AS quote_volume
-                FROM trade WHERE symbol = :symbol AND created_at >= :since""")
-                .param("symbol", symbol).param("since", utc(since))
+                       max(high) AS high, min(low) AS low,
+                       sum(volume) AS volume, sum(quote_volume) AS quote_volume
+                FROM parts""")
+                .param("symbol", symbol).param("fullFrom", fullFrom).param("since", utc(since))
+                .param("fullStart", utc(fullStart))
                 .query(TickerRow.class).single();
         return TickerResponse.of(symbol, row.trades(), row.firstPrice(), row.lastPrice(), row.high(), row.low(),
                 row.volume(), row.quoteVolume());

@@ -136,6 +136,16 @@ class EngineStoreIT {
                 .containsEntry("maker_fee_asset", base)
                 .containsEntry("taker_fee", new BigDecimal("0.030850"))
                 .containsEntry("created_at", EngineStore.timestamp(T0 + 1));
+        assertThat(jdbc.sql("SELECT minute, trades, volume, quote_volume, high, low, first_id FROM trade_minute "
+                + "WHERE symbol = ?").param(symbol).query().singleRow())
+                .as("the batch statement's trades reach the ticker's minute sums (trigger, V6)")
+                .containsEntry("minute", Math.floorDiv(T0 + 1, 60_000_000L))
+                .containsEntry("trades", 1L)
+                .containsEntry("volume", new BigDecimal("1.000000000"))
+                .containsEntry("quote_volume", new BigDecimal("12.340000"))
+                .containsEntry("high", new BigDecimal("12.340000"))
+                .containsEntry("low", new BigDecimal("12.340000"))
+                .containsEntry("first_id", 501L);
         assertThat(jdbc.sql("SELECT external_id, amount, created_at FROM ledger_entry WHERE account_id = ?")
                 .param(alice).query().singleRow())
                 .containsEntry("external_id", "pay \"1\" \\ \u00e9\u4e2d")

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import exchange.devstack.RealInfrastructure;
 import exchange.devstack.TestInfrastructure;
@@ -69,6 +70,7 @@ class MarketDataIT {
     @BeforeEach
     void markets() {
         jdbc.sql("DELETE FROM trade").update();
+        jdbc.sql("DELETE FROM trade_minute").update();
         jdbc.sql("DELETE FROM orders").update();
         jdbc.sql("DELETE FROM market").update();
         jdbc.sql("DELETE FROM account WHERE id <> 0").update();
@@ -185,6 +187,51 @@ class MarketDataIT {
                 .replace("\"trades\":\"0\"", "\"trades\":\"5\""));
         assertThat(ok("/api/v1/tickers").get(0).get("trades").asString()).isEqualTo("5");
         assertThat(ok("/api/v1/tickers?interval=1w").get(1)).isEqualTo(week);
+    }
+
+    @Test
+    void tickerFromMinuteSumsEqualsOneComputedFromEveryTrade() throws Exception {
+        // Trades over 26 hours, several per minute, ids not in time order, some on the window's edges: the
+        // ticker (per-minute sums plus the first, partial minute) must equal a scan of every trade in the window.
+        java.util.Random random = new java.util.Random(7);
+        long id = 1;
+        Instant edge = now.minus(Duration.ofDays(1));
+        for (int i = 0; i < 400; i++) {
+            Instant at = now.minusMillis((long) (random.nextDouble() * Duration.ofHours(26).toMillis()));
+            if (Duration.between(edge, at).abs().toSeconds() < 10) {
+                // The server's window starts when it answers, a little after "now": stay clear of the edge.
+                at = at.plusSeconds(20);
+            }
+            trade(id++, Integer.toString(90 + random.nextInt(40)), Integer.toString(1 + random.nextInt(5)),
+                    "Bid", at);
+        }
+        for (long seconds : new long[] {86_400 - 30, 86_400 - 20, 86_400 - 10, 86_400 + 10, 60, 1}) {
+            trade(id++, "77", "1", "Ask", now.minusSeconds(seconds));
+        }
+        trade(id++, "66", "1", "Ask", now.minus(Duration.ofHours(23)));
+        trade(id, "55", "1", "Ask", now.minus(Duration.ofHours(23)));
+
+        JsonNode ticker = ok("/api/v1/ticker?symbol=" + MARKET);
+
+        Map<String, Object> scan = jdbc.sql("""
+                SELECT count(*) AS trades, max(price) AS high, min(price) AS low, sum(quantity) AS volume,
+                       sum(quote_quantity) AS quote_volume,
+                       (SELECT price FROM trade WHERE symbol = :symbol AND created_at >= :since
+                        ORDER BY created_at, id LIMIT 1) AS first_price
+                FROM trade WHERE symbol = :symbol AND created_at >= :since""")
+                .param("symbol", MARKET).param("since", Timestamp.from(edge))
+                .query().singleRow();
+        assertThat(ticker.get("trades").asString()).isEqualTo(scan.get("trades").toString());
+        assertThat(new BigDecimal(ticker.get("high").asString())).isEqualByComparingTo((BigDecimal) scan.get("high"));
+        assertThat(new BigDecimal(ticker.get("low").asString())).isEqualByComparingTo((BigDecimal) scan.get("low"));
+        assertThat(new BigDecimal(ticker.get("volume").asString()))
+                .isEqualByComparingTo((BigDecimal) scan.get("volume"));
+        assertThat(new BigDecimal(ticker.get("quoteVolume").asString()))
+                .isEqualByComparingTo((BigDecimal) scan.get("quote_volume"));
+        assertThat(new BigDecimal(ticker.get("firstPrice").asString()))
+                .isEqualByComparingTo((BigDecimal) scan.get("first_price"));
+        assertThat(jdbc.sql("SELECT sum(trades) FROM trade_minute WHERE symbol = ?").param(MARKET)
+                .query(Long.class).single()).as("every trade counted once").isEqualTo(id);
     }
 
     @Test

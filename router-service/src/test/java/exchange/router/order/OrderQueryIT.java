@@ -54,6 +54,7 @@ class OrderQueryIT {
     @BeforeEach
     void seed() {
         jdbc.sql("DELETE FROM trade").update();
+        jdbc.sql("DELETE FROM trade_minute").update();
         jdbc.sql("DELETE FROM orders").update();
         jdbc.sql("DELETE FROM api_key").update();
         jdbc.sql("DELETE FROM account WHERE id <> 0").update();
