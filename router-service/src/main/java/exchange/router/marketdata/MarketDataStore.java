@@ -22,8 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Market data computed from PostgreSQL, the source of truth: the answer when Redis has nothing (or is down),
- * and the only source for trade history and K-lines. Every query is served by an index of V2 (named at each
- * query). Thread-safe.
+ * and the only source for trade history and K-lines. Every query is served by an index of V2, or V6 for the
+ * ticker (named at each query). Thread-safe.
  */
 @Component
 class MarketDataStore {
@@ -34,8 +34,8 @@ class MarketDataStore {
     private final MarketRepository markets;
     private final TransactionTemplate snapshot;
     private final Clock clock;
-    // A ticker sums a whole day of trades; on a busy market that is too much work to repeat for every request
-    // of a public endpoint, so each replica reuses a computed ticker for a moment.
+    // A ticker sums up to 1,441 minutes of a day (10,081 of a week) and a minute of trades; not work to repeat for
+    // every request of a public endpoint, so each replica reuses a computed ticker for a moment.
     private final Cache<TickerKey, TickerResponse> tickers;
 
     private record TickerKey(String symbol, Duration window) {
@@ -109,7 +109,7 @@ class MarketDataStore {
     /**
      * Whole minutes of the window from {@code trade_minute} (kept by a trigger on {@code trade}, migration V6), the
      * window's first, partial minute from {@code trade} ({@code trade_symbol_time_idx}), the first price by primary
-     * key and the last by {@code trade_symbol_id_idx}: at most 1,440 summary rows a day of window, whatever the
+     * key and the last by {@code trade_symbol_id_idx}: up to 1,441 summary rows a day of window, whatever the
      * volume traded.
      */
     private TickerResponse computeTicker(String symbol, Instant since) {
@@ -121,9 +121,10 @@ class MarketDataStore {
                     WHERE symbol = :symbol AND minute >= :fullFrom
                     UNION ALL
                     SELECT count(*), sum(quantity), sum(quote_quantity), max(price), min(price), min(created_at),
-                           (array_agg(id ORDER BY created_at, id))[1]
+                           (SELECT id FROM trade WHERE symbol = :symbol AND created_at >= :since
+                            AND created_at < :fullStart ORDER BY created_at, id LIMIT 1)
                     FROM trade WHERE symbol = :symbol AND created_at >= :since AND created_at < :fullStart)
-                SELECT coalesce(sum(trades), 0) AS trades,
+                SELECT coalesce(sum(trades), 0)::bigint AS trades,
                        (SELECT price FROM trade WHERE id = (SELECT first_id FROM parts WHERE first_id IS NOT NULL
                                                             ORDER BY first_at, first_id LIMIT 1)) AS first_price,
                        (SELECT price FROM trade WHERE symbol = :symbol ORDER BY id DESC LIMIT 1) AS last_price,

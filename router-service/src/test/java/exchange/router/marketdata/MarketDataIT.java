@@ -191,33 +191,40 @@ class MarketDataIT {
 
     @Test
     void tickerFromMinuteSumsEqualsOneComputedFromEveryTrade() throws Exception {
-        // Trades over 26 hours, several per minute, ids not in time order, some on the window's edges: the
-        // ticker (per-minute sums plus the first, partial minute) must equal a scan of every trade in the window.
+        // Trades over 26 hours, several per minute, ids not in time order, the window's first trades in its first,
+        // partial minute with a tie on time: the ticker (per-minute sums plus that minute's trades) must equal a
+        // scan of every trade in the window. The window starts when the server answers, a little after "start":
+        // start early in a minute, so that the partial minute is long enough to hold trades safely inside it.
+        Instant start = Instant.now();
+        if (start.getEpochSecond() % 60 >= 40) {
+            Thread.sleep((61 - start.getEpochSecond() % 60) * 1000);
+            start = Instant.now();
+        }
+        Instant edge = start.minus(Duration.ofDays(1));
+        Instant firstWholeMinute = Instant.ofEpochSecond(Math.ceilDiv(edge.getEpochSecond() + 1, 60) * 60);
+        Instant firstInWindow = firstWholeMinute.minusSeconds(5);
         java.util.Random random = new java.util.Random(7);
-        long id = 1;
-        Instant edge = now.minus(Duration.ofDays(1));
+        long id = 10;
         for (int i = 0; i < 400; i++) {
-            Instant at = now.minusMillis((long) (random.nextDouble() * Duration.ofHours(26).toMillis()));
-            if (Duration.between(edge, at).abs().toSeconds() < 10) {
-                // The server's window starts when it answers, a little after "now": stay clear of the edge.
-                at = at.plusSeconds(20);
+            Instant at = start.minusMillis((long) (random.nextDouble() * Duration.ofHours(26).toMillis()));
+            if (at.isAfter(edge.minusSeconds(10)) && at.isBefore(firstWholeMinute)) {
+                at = at.plusSeconds(120);
             }
             trade(id++, Integer.toString(90 + random.nextInt(40)), Integer.toString(1 + random.nextInt(5)),
                     "Bid", at);
         }
-        for (long seconds : new long[] {86_400 - 30, 86_400 - 20, 86_400 - 10, 86_400 + 10, 60, 1}) {
-            trade(id++, "77", "1", "Ask", now.minusSeconds(seconds));
+        trade(3, "71", "1", "Ask", firstInWindow);
+        trade(2, "72", "1", "Ask", firstInWindow);
+        trade(1, "60", "1", "Ask", edge.minusSeconds(10));
+        for (long seconds : new long[] {60, 1}) {
+            trade(id++, "77", "1", "Ask", start.minusSeconds(seconds));
         }
-        trade(id++, "66", "1", "Ask", now.minus(Duration.ofHours(23)));
-        trade(id, "55", "1", "Ask", now.minus(Duration.ofHours(23)));
 
         JsonNode ticker = ok("/api/v1/ticker?symbol=" + MARKET);
 
         Map<String, Object> scan = jdbc.sql("""
                 SELECT count(*) AS trades, max(price) AS high, min(price) AS low, sum(quantity) AS volume,
-                       sum(quote_quantity) AS quote_volume,
-                       (SELECT price FROM trade WHERE symbol = :symbol AND created_at >= :since
-                        ORDER BY created_at, id LIMIT 1) AS first_price
+                       sum(quote_quantity) AS quote_volume
                 FROM trade WHERE symbol = :symbol AND created_at >= :since""")
                 .param("symbol", MARKET).param("since", Timestamp.from(edge))
                 .query().singleRow();
@@ -228,10 +235,11 @@ class MarketDataIT {
                 .isEqualByComparingTo((BigDecimal) scan.get("volume"));
         assertThat(new BigDecimal(ticker.get("quoteVolume").asString()))
                 .isEqualByComparingTo((BigDecimal) scan.get("quote_volume"));
-        assertThat(new BigDecimal(ticker.get("firstPrice").asString()))
-                .isEqualByComparingTo((BigDecimal) scan.get("first_price"));
+        assertThat(ticker.get("firstPrice").asString()).as("the first by time, then by id").isEqualTo("72");
         assertThat(jdbc.sql("SELECT sum(trades) FROM trade_minute WHERE symbol = ?").param(MARKET)
-                .query(Long.class).single()).as("every trade counted once").isEqualTo(id);
+                .query(Long.class).single()).as("every trade counted once")
+                .isEqualTo(jdbc.sql("SELECT count(*) FROM trade WHERE symbol = ?").param(MARKET)
+                        .query(Long.class).single());
     }
 
     @Test
