@@ -81,15 +81,28 @@ public enum KlineInterval {
         return start.equals(time) ? start : plus(start, 1);
     }
 
+    /** True if every candle is whole minutes, so it can be summed from {@code trade_minute}: all but 1s. */
+    public boolean wholeMinutes() {
+        return this != ONE_SECOND;
+    }
+
     /**
      * The PostgreSQL expression for the candle start of {@code created_at}. Built only from constants of this
      * enum, never from request text.
      */
     String bucketSql() {
+        return bucketSql("created_at");
+    }
+
+    /**
+     * The PostgreSQL expression for the candle start of the {@code timestamptz} expression {@code time}, which
+     * must be a constant of the caller's, never request text.
+     */
+    String bucketSql(String time) {
         if (length == null) {
-            return "date_trunc('month', created_at, 'UTC')";
+            return "date_trunc('month', " + time + ", 'UTC')";
         }
-        return "date_bin(make_interval(secs => " + length.toSeconds() + "), created_at, TIMESTAMPTZ '"
+        return "date_bin(make_interval(secs => " + length.toSeconds() + "), " + time + ", TIMESTAMPTZ '"
                 + origin() + "')";
     }
 

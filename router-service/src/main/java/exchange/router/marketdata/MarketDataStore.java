@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Market data computed from PostgreSQL, the source of truth: the answer when Redis has nothing (or is down),
  * and the only source for trade history and K-lines. Every query is served by an index of V2, or V6 for the
- * ticker (named at each query). Thread-safe.
+ * ticker and K-lines (named at each query). Thread-safe.
  */
 @Component
 class MarketDataStore {
@@ -161,23 +161,37 @@ class MarketDataStore {
     }
 
     /**
-     * Candles of the trades in {@code [from, to)}, oldest first, empty candles omitted. Open and close are the
-     * first and last trade by id (the engine's order). Index: {@code trade_symbol_time_idx}; open and close
-     * are one primary-key lookup per candle (as scalar subqueries: a join let the planner scan the whole
-     * primary key instead).
+     * Candles of the trades in {@code [from, to)} (candle boundaries), oldest first, empty candles omitted. Open
+     * and close are the first and last trade by time, then id (ids and times rise together: the engine assigns
+     * both). Candles of a minute or longer are summed from {@code trade_minute} (kept by a trigger on
+     * {@code trade}, migrations V6 and V7): a day of 1h candles is at most 1,440 rows, whatever the volume. 1s
+     * candles group the trades themselves ({@code trade_symbol_time_idx}). Open and close are one primary-key
+     * lookup per candle (as scalar subqueries: a join let the planner scan the whole primary key instead).
      */
     List<KlineResponse> klines(String symbol, KlineInterval interval, Instant from, Instant to) {
-        List<KlineRow> rows = jdbc.sql("WITH bucket AS ("
-                        + " SELECT " + interval.bucketSql() + " AS start, min(id) AS first_id, max(id) AS last_id,"
+        String buckets = interval.wholeMinutes()
+                ? " SELECT " + interval.bucketSql("to_timestamp(minute * 60)") + " AS start,"
+                        + " (array_agg(first_id ORDER BY first_at, first_id))[1] AS first_id,"
+                        + " (array_agg(last_id ORDER BY last_at DESC, last_id DESC))[1] AS last_id,"
+                        + " max(high) AS high, min(low) AS low, sum(volume) AS volume,"
+                        + " sum(quote_volume) AS quote_volume, sum(trades)::bigint AS trades"
+                        + " FROM trade_minute WHERE symbol = :symbol AND minute >= :fromMinute AND minute < :toMinute"
+                        + " GROUP BY 1"
+                : " SELECT " + interval.bucketSql() + " AS start, min(id) AS first_id, max(id) AS last_id,"
                         + " max(price) AS high, min(price) AS low, sum(quantity) AS volume,"
                         + " sum(quote_quantity) AS quote_volume, count(*) AS trades"
                         + " FROM trade WHERE symbol = :symbol AND created_at >= :from AND created_at < :to"
-                        + " GROUP BY 1)"
+                        + " GROUP BY 1";
+        JdbcClient.StatementSpec statement = jdbc.sql("WITH bucket AS (" + buckets + ")"
                         + " SELECT b.start, (SELECT price FROM trade WHERE id = b.first_id) AS open, b.high, b.low,"
                         + " (SELECT price FROM trade WHERE id = b.last_id) AS close, b.volume, b.quote_volume, b.trades"
                         + " FROM bucket b ORDER BY b.start")
-                .param("symbol", symbol).param("from", utc(from)).param("to", utc(to))
-                .query(KlineRow.class).list();
+                .param("symbol", symbol);
+        statement = interval.wholeMinutes()
+                ? statement.param("fromMinute", Math.floorDiv(from.getEpochSecond(), 60))
+                        .param("toMinute", Math.floorDiv(to.getEpochSecond(), 60))
+                : statement.param("from", utc(from)).param("to", utc(to));
+        List<KlineRow> rows = statement.query(KlineRow.class).list();
         List<KlineResponse> klines = new ArrayList<>(rows.size());
         for (KlineRow row : rows) {
             klines.add(new KlineResponse(KlineResponse.time(row.start()),

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import exchange.common.book.OrderStatus;
 import exchange.common.book.OrderType;
@@ -20,6 +23,7 @@ import exchange.common.engine.MarketSpec;
 import exchange.common.engine.OrderSnapshot;
 import exchange.devstack.RealInfrastructure;
 import exchange.devstack.TestInfrastructure;
+import exchange.router.marketdata.KlineInterval;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,7 +140,7 @@ class EngineStoreIT {
                 .containsEntry("maker_fee_asset", base)
                 .containsEntry("taker_fee", new BigDecimal("0.030850"))
                 .containsEntry("created_at", EngineStore.timestamp(T0 + 1));
-        assertThat(jdbc.sql("SELECT minute, trades, volume, quote_volume, high, low, first_id FROM trade_minute "
+        assertThat(jdbc.sql("SELECT minute, trades, volume, quote_volume, high, low, first_id, last_id FROM trade_minute "
                 + "WHERE symbol = ?").param(symbol).query().singleRow())
                 .as("the batch statement's trades reach the ticker's minute sums (trigger, V6)")
                 .containsEntry("minute", Math.floorDiv(T0 + 1, 60_000_000L))
@@ -145,7 +149,8 @@ class EngineStoreIT {
                 .containsEntry("quote_volume", new BigDecimal("12.340000"))
                 .containsEntry("high", new BigDecimal("12.340000"))
                 .containsEntry("low", new BigDecimal("12.340000"))
-                .containsEntry("first_id", 501L);
+                .containsEntry("first_id", 501L)
+                .containsEntry("last_id", 501L);
         assertThat(jdbc.sql("SELECT external_id, amount, created_at FROM ledger_entry WHERE account_id = ?")
                 .param(alice).query().singleRow())
                 .containsEntry("external_id", "pay \"1\" \\ \u00e9\u4e2d")
@@ -167,6 +172,58 @@ class EngineStoreIT {
         assertThat(recent).filteredOn(order -> order.orderId() == 101).singleElement().isEqualTo(cancelled);
         assertThat(store.order(101, markets)).contains(cancelled);
         assertThat(store.order(999_999, markets)).isEmpty();
+    }
+
+    @Test
+    void aCandleOfWholeMinutesFromTheMinuteSumsEqualsOneFromItsTrades() {
+        // 300 trades over three days, in two markets, some sharing a microsecond: each interval's current candle as
+        // a new leader loads it (from trade_minute for a minute or more, from the trades for 1s) must equal the
+        // same candle computed from every trade in it.
+        String symbol = "C" + alice + "_Q";
+        String other = "D" + alice + "_Q";
+        MarketUnits units = MarketUnits.of(new MarketSpec(symbol, "C", "Q", "0.01", "0.001", "0.001", 0, 0), 9, 6,
+                false);
+        Random random = new Random(11);
+        Instant end = Instant.parse("2025-03-01T00:00:30Z");
+        long id = 1_000_000_000L + alice * 1_000;
+        for (int i = 0; i < 300; i++) {
+            long micros = end.toEpochMilli() * 1_000 - (long) (random.nextDouble() * 3 * 86_400_000_000L);
+            if (i % 10 == 0) {
+                micros = end.toEpochMilli() * 1_000 - 10_000_000;
+            }
+            insertTrade(id++, random.nextBoolean() ? symbol : other, 90 + random.nextInt(40), 1 + random.nextInt(5),
+                    micros);
+        }
+        Instant last = end.minusSeconds(10);
+        for (KlineInterval interval : KlineInterval.values()) {
+            Instant start = interval.bucketStart(last);
+            Instant stop = interval.plus(start, 1);
+            CandleTracker.Candle loaded = store.candle(symbol, start, stop, units);
+            Map<String, Object> scan = jdbc.sql("""
+                    SELECT count(*) AS trades, (array_agg(price ORDER BY created_at, id))[1] AS open,
+                           max(price) AS high, min(price) AS low,
+                           (array_agg(price ORDER BY created_at DESC, id DESC))[1] AS close, sum(quantity) AS volume
+                    FROM trade WHERE symbol = ? AND created_at >= ? AND created_at < ?""")
+                    .params(symbol, Timestamp.from(start), Timestamp.from(stop)).query().singleRow();
+            assertThat(loaded.trades).as(interval.wire()).isEqualTo((Long) scan.get("trades")).isPositive();
+            assertThat(loaded.open).as(interval.wire()).isEqualTo(units.ticksOf((BigDecimal) scan.get("open")));
+            assertThat(loaded.high).as(interval.wire()).isEqualTo(units.ticksOf((BigDecimal) scan.get("high")));
+            assertThat(loaded.low).as(interval.wire()).isEqualTo(units.ticksOf((BigDecimal) scan.get("low")));
+            assertThat(loaded.close).as(interval.wire()).isEqualTo(units.ticksOf((BigDecimal) scan.get("close")));
+            assertThat(loaded.volume).as(interval.wire()).isEqualTo(units.stepsOf((BigDecimal) scan.get("volume")));
+        }
+        assertThat(store.candle(symbol, end.plusSeconds(60), end.plusSeconds(120), units).trades).isZero();
+    }
+
+    private void insertTrade(long id, String symbol, long price, long quantity, long micros) {
+        BigDecimal p = BigDecimal.valueOf(price);
+        BigDecimal q = BigDecimal.valueOf(quantity);
+        jdbc.sql("""
+                INSERT INTO trade (id, symbol, price, quantity, quote_quantity, taker_side, maker_order_id,
+                    taker_order_id, maker_account_id, taker_account_id, maker_fee, maker_fee_asset, taker_fee,
+                    taker_fee_asset, created_at)
+                VALUES (?, ?, ?, ?, ?, 'Bid', 1, 2, ?, ?, 0, 'Q', 0, 'Q', ?)""")
+                .params(id, symbol, p, q, p.multiply(q), alice, bob, EngineStore.timestamp(micros)).update();
     }
 
     @Test

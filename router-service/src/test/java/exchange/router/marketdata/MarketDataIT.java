@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import exchange.devstack.RealInfrastructure;
 import exchange.devstack.TestInfrastructure;
@@ -341,6 +342,63 @@ class MarketDataIT {
         assertThat(week.get(0).get("start").asString()).isEqualTo("2025-07-14 00:00:00");
 
         assertThat(ok("/api/v1/klines?symbol=" + MARKET + "&interval=1m&startTime=" + (end + 60))).isEmpty();
+    }
+
+    @Test
+    void klinesFromMinuteSumsEqualCandlesComputedFromEveryTrade() throws Exception {
+        // 500 trades over 40 days and 150 in the 6 hours before "tie", ids not in time order, 20 at one instant:
+        // each interval's candles (summed from trade_minute for a minute or more, grouped from the trades for 1s)
+        // must equal a grouping of every trade of the range, open and close the first and last by time, then id.
+        Random random = new Random(5);
+        Instant end = Instant.parse("2025-09-10T00:00:00Z");
+        Instant tie = Instant.parse("2025-09-01T12:00:00Z");
+        long id = 1;
+        for (int i = 0; i < 670; i++) {
+            Instant at = i < 500 ? end.minusMillis((long) (random.nextDouble() * Duration.ofDays(40).toMillis()))
+                    : i < 650 ? tie.minusMillis((long) (random.nextDouble() * Duration.ofHours(6).toMillis()))
+                    : tie;
+            trade(id++, Integer.toString(90 + random.nextInt(40)), Integer.toString(1 + random.nextInt(5)),
+                    random.nextBoolean() ? "Bid" : "Ask", at);
+        }
+        long tieSecond = tie.getEpochSecond();
+        Map<String, long[]> ranges = Map.of(
+                "1s", new long[] {tieSecond - 300, tieSecond + 1},
+                "1m", new long[] {tieSecond - 6 * 3600, tieSecond + 60},
+                "3m", new long[] {tieSecond - 6 * 3600 + 70, tieSecond + 100},
+                "15m", new long[] {tieSecond - 6 * 3600, tieSecond + 60},
+                "1h", new long[] {end.getEpochSecond() - 40 * 86400, end.getEpochSecond()},
+                "4h", new long[] {end.getEpochSecond() - 40 * 86400, end.getEpochSecond()},
+                "1d", new long[] {end.getEpochSecond() - 40 * 86400, end.getEpochSecond()},
+                "1w", new long[] {end.getEpochSecond() - 40 * 86400, end.getEpochSecond()},
+                "1month", new long[] {end.getEpochSecond() - 40 * 86400, end.getEpochSecond()});
+        for (Map.Entry<String, long[]> range : ranges.entrySet()) {
+            KlineInterval interval = KlineInterval.parse(range.getKey()).orElseThrow();
+            Instant from = interval.bucketStart(Instant.ofEpochSecond(range.getValue()[0]));
+            Instant to = interval.ceil(Instant.ofEpochSecond(range.getValue()[1]));
+            JsonNode klines = ok("/api/v1/klines?symbol=" + MARKET + "&interval=" + range.getKey() + "&startTime="
+                    + range.getValue()[0] + "&endTime=" + range.getValue()[1]);
+            List<Map<String, Object>> scan = jdbc.sql("WITH t AS (SELECT " + interval.bucketSql() + " AS start, *"
+                    + " FROM trade WHERE symbol = ? AND created_at >= ? AND created_at < ?)"
+                    + " SELECT start, count(*) AS trades, (array_agg(price ORDER BY created_at, id))[1] AS open,"
+                    + " max(price) AS high, min(price) AS low,"
+                    + " (array_agg(price ORDER BY created_at DESC, id DESC))[1] AS close, sum(quantity) AS volume,"
+                    + " sum(quote_quantity) AS quote_volume FROM t GROUP BY start ORDER BY start")
+                    .params(MARKET, Timestamp.from(from), Timestamp.from(to)).query().listOfRows();
+            assertThat(klines).as(range.getKey()).hasSize(scan.size()).hasSizeGreaterThan(1);
+            for (int i = 0; i < scan.size(); i++) {
+                JsonNode candle = klines.get(i);
+                Map<String, Object> expected = scan.get(i);
+                String what = range.getKey() + " candle " + candle.get("start").asString();
+                assertThat(candle.get("start").asString()).as(what).isEqualTo(KlineResponse.time(
+                        ((Timestamp) expected.get("start")).toInstant()));
+                assertThat(candle.get("trades").asString()).as(what).isEqualTo(expected.get("trades").toString());
+                for (String[] field : new String[][] {{"open", "open"}, {"high", "high"}, {"low", "low"},
+                        {"close", "close"}, {"volume", "volume"}, {"quoteVolume", "quote_volume"}}) {
+                    assertThat(new BigDecimal(candle.get(field[0]).asString())).as(what + " " + field[0])
+                            .isEqualByComparingTo((BigDecimal) expected.get(field[1]));
+                }
+            }
+        }
     }
 
     // ---- bad input
