@@ -101,7 +101,10 @@ class PipelineBenchmarkIT {
             bus.submitAll(deposits.subList(i, Math.min(deposits.size(), i + 40)));
         }
 
+        // The JIT compiles for the first half minute or so, on the same two cores: measured phases start after it.
         run("warm-up, closed loop, 64 submitters", firstAccount, 64, 0, Duration.ofSeconds(10));
+        run("warm-up, closed loop, 256 submitters", firstAccount, 256, 0, Duration.ofSeconds(10));
+        run("warm-up, open loop, 5,000 commands/s", firstAccount, 0, 5_000, Duration.ofSeconds(10));
         run("closed loop, 64 submitters", firstAccount, 64, 0, Duration.ofSeconds(20));
         run("closed loop, 256 submitters", firstAccount, 256, 0, Duration.ofSeconds(20));
         run("open loop, 5,000 commands/s", firstAccount, 0, 5_000, Duration.ofSeconds(20));
