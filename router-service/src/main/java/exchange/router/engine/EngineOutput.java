@@ -1,6 +1,7 @@
 package exchange.router.engine;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,15 +76,18 @@ final class EngineOutput {
     }
 
     /**
-     * Appends the stream messages for a batch's events, in event order. Each trade is followed by the fill
-     * updates of both its orders, with their state right after that fill ({@code fills}, by trade id, from
-     * {@link #statesAfterFills}), so a client sees an order's fills before its cancel or expiry, never after.
+     * Appends the stream messages for a batch's events, in event order within each stream. Each trade is followed
+     * by the fill updates of both its orders, with their state right after that fill ({@code fills}, by trade id,
+     * from {@link #statesAfterFills}), so a client sees an order's fills before its cancel or expiry, never after.
+     * Depth comes last, one delta per market for the whole batch (see {@link DepthDelta}).
      */
     void streamMessages(List<EngineEvent> events, Map<String, MarketUnits> markets, Map<Long, OrderSnapshot[]> fills,
             List<StreamMessage> out) {
+        Map<String, DepthDelta> depth = new LinkedHashMap<>();
         for (EngineEvent event : events) {
             switch (event) {
-                case EngineEvent.DepthChanged d -> out.add(depth(d, markets.get(d.symbol())));
+                case EngineEvent.DepthChanged d -> depth.computeIfAbsent(d.symbol(), symbol -> new DepthDelta(d))
+                        .add(d);
                 case EngineEvent.Trade t -> {
                     MarketUnits m = markets.get(t.symbol());
                     out.add(new StreamMessage("trade." + t.symbol(), envelope("trade." + t.symbol(), tradeEvent(t, m))));
@@ -98,6 +102,43 @@ final class EngineOutput {
                         x.reason().name(), out);
                 default -> {
                 }
+            }
+        }
+        for (DepthDelta delta : depth.values()) {
+            out.add(depth(delta, markets.get(delta.symbol)));
+        }
+    }
+
+    /**
+     * The depth changes of one market over a batch as one Backpack delta: {@code U} the first update id,
+     * {@code u} the last, each changed level with its final quantity. Applied to a book at {@code U - 1} it gives
+     * the same book as the batch's events one by one, so the stream stays gap-free ({@code U} = previous
+     * {@code u} + 1), while the leader publishes, and every ws-stream replica fans out, one depth message per
+     * market and batch instead of one per command that changed the book (nearly every order entry command).
+     */
+    private static final class DepthDelta {
+
+        final String symbol;
+        final long firstUpdateId;
+        long lastUpdateId;
+        long timestamp;
+        /** Price to quantity, best first, as the engine lists them. */
+        final TreeMap<Long, Long> bids = new TreeMap<>(Comparator.reverseOrder());
+        final TreeMap<Long, Long> asks = new TreeMap<>();
+
+        DepthDelta(EngineEvent.DepthChanged first) {
+            this.symbol = first.symbol();
+            this.firstUpdateId = first.firstUpdateId();
+        }
+
+        void add(EngineEvent.DepthChanged d) {
+            lastUpdateId = d.lastUpdateId();
+            timestamp = d.timestamp();
+            for (EngineEvent.Level level : d.bids()) {
+                bids.put(level.price(), level.quantity());
+            }
+            for (EngineEvent.Level level : d.asks()) {
+                asks.put(level.price(), level.quantity());
             }
         }
     }
@@ -216,23 +257,23 @@ final class EngineOutput {
         return asset.equals(m.spec().baseAsset()) ? m.baseDecimals() : m.quoteDecimals();
     }
 
-    private StreamMessage depth(EngineEvent.DepthChanged d, MarketUnits m) {
+    private StreamMessage depth(DepthDelta d, MarketUnits m) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("e", "depth");
-        data.put("E", d.timestamp());
-        data.put("s", d.symbol());
-        data.put("a", levels(d.asks(), m));
-        data.put("b", levels(d.bids(), m));
-        data.put("U", d.firstUpdateId());
-        data.put("u", d.lastUpdateId());
-        data.put("T", d.timestamp());
-        return new StreamMessage("depth." + d.symbol(), envelope("depth." + d.symbol(), data));
+        data.put("E", d.timestamp);
+        data.put("s", d.symbol);
+        data.put("a", levels(d.asks, m));
+        data.put("b", levels(d.bids, m));
+        data.put("U", d.firstUpdateId);
+        data.put("u", d.lastUpdateId);
+        data.put("T", d.timestamp);
+        return new StreamMessage("depth." + d.symbol, envelope("depth." + d.symbol, data));
     }
 
-    private static List<List<String>> levels(List<EngineEvent.Level> levels, MarketUnits m) {
+    private static List<List<String>> levels(Map<Long, Long> levels, MarketUnits m) {
         List<List<String>> out = new ArrayList<>(levels.size());
-        for (EngineEvent.Level level : levels) {
-            out.add(List.of(m.price(level.price()), m.quantity(level.quantity())));
+        for (Map.Entry<Long, Long> level : levels.entrySet()) {
+            out.add(List.of(m.price(level.getKey()), m.quantity(level.getValue())));
         }
         return out;
     }

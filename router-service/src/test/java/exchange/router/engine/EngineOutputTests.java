@@ -2,6 +2,7 @@ package exchange.router.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -11,9 +12,12 @@ import exchange.common.book.SelfTradePrevention;
 import exchange.common.book.Side;
 import exchange.common.book.TimeInForce;
 import exchange.common.engine.EngineEvent;
+import exchange.common.engine.MarketSpec;
 import exchange.common.engine.OrderSnapshot;
 
 import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.ObjectMapper;
 
 class EngineOutputTests {
 
@@ -72,5 +76,35 @@ class EngineOutputTests {
         assertThat(states.get(2L)[1].status()).isEqualTo(OrderStatus.Filled);
         assertThat(states.get(2L)[0].status()).isEqualTo(OrderStatus.Filled);
         assertThat(states.get(1L)[0].status()).isEqualTo(OrderStatus.PartiallyFilled);
+    }
+
+    @Test
+    void aBatchSendsOneDepthDeltaPerMarketWithTheFinalQuantityOfEachChangedLevel() {
+        // Three commands change SOL_USDC's book (update ids 41-43) and one ETH_USDC's (7): the batch sends one
+        // delta per market, U the first update id and u the last, each level at its last quantity (0 = removed),
+        // best first on each side, so applying it to the book at update 40 gives the book at 43.
+        MarketUnits sol = MarketUnits.of(new MarketSpec("SOL_USDC", "SOL", "USDC", "0.01", "0.1", "0.1", 0, 0), 9, 6,
+                false);
+        MarketUnits eth = MarketUnits.of(new MarketSpec("ETH_USDC", "ETH", "USDC", "0.01", "0.1", "0.1", 0, 0), 9, 6,
+                false);
+        List<EngineEvent> events = List.of(
+                new EngineEvent.DepthChanged(1, 1, 1_000, "SOL_USDC", 41,
+                        List.of(new EngineEvent.Level(10_000, 5)), List.of(new EngineEvent.Level(10_100, 2))),
+                new EngineEvent.DepthChanged(2, 2, 2_000, "ETH_USDC", 7, List.of(), List.of(new EngineEvent.Level(300, 1))),
+                new EngineEvent.DepthChanged(3, 3, 3_000, "SOL_USDC", 42,
+                        List.of(new EngineEvent.Level(10_050, 1)), List.of(new EngineEvent.Level(10_100, 0))),
+                new EngineEvent.DepthChanged(4, 4, 4_000, "SOL_USDC", 43,
+                        List.of(new EngineEvent.Level(10_000, 3)), List.of()));
+        List<EngineOutput.StreamMessage> out = new ArrayList<>();
+
+        new EngineOutput(new ObjectMapper()).streamMessages(events, Map.of("SOL_USDC", sol, "ETH_USDC", eth), Map.of(),
+                out);
+
+        assertThat(out).extracting(EngineOutput.StreamMessage::channel).containsExactly("depth.SOL_USDC",
+                "depth.ETH_USDC");
+        assertThat(out.getFirst().payload()).isEqualTo("{\"stream\":\"depth.SOL_USDC\",\"data\":{\"e\":\"depth\","
+                + "\"E\":4000,\"s\":\"SOL_USDC\",\"a\":[[\"101\",\"0\"]],\"b\":[[\"100.5\",\"0.1\"],[\"100\",\"0.3\"]],"
+                + "\"U\":41,\"u\":43,\"T\":4000}}");
+        assertThat(out.get(1).payload()).contains("\"U\":7,\"u\":7");
     }
 }
