@@ -2,9 +2,15 @@
 -- market's first trade of a leadership term, for 1 m up to 1 month) read every trade of their range, so a monthly
 -- candle at a steady 1,000 trades/s meant 2.6 billion rows on the engine thread during a takeover. A candle of
 -- whole minutes needs each minute's last trade too (its close); 1 s candles still read trades.
+
+-- Holds off the engine's commits until this migration ends (a router running it at start-up may meet a leader
+-- committing): without it, a batch inserting trades meanwhile would run the old trigger body after the columns
+-- became NOT NULL, fail, and make the leader rebuild. With tens of millions of trades, migrate in a quiet period,
+-- and VACUUM trade_minute afterwards (the backfill rewrites every row).
+LOCK TABLE trade IN SHARE MODE;
+
 ALTER TABLE trade_minute ADD COLUMN last_at timestamptz, ADD COLUMN last_id bigint;
 
--- Like V6's backfill, this holds off the engine's commits while it runs.
 UPDATE trade_minute m SET last_at = t.last_at, last_id = t.last_id
 FROM (SELECT symbol, floor(extract(epoch FROM created_at) / 60)::bigint AS minute, max(created_at) AS last_at,
              (array_agg(id ORDER BY created_at DESC, id DESC))[1] AS last_id

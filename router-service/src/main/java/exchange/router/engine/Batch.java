@@ -42,6 +42,8 @@ final class Batch {
     long nextOrderId;
     long nextTradeId;
     long nextSequence;
+    /** The engine timestamp (µs) of the batch's last command; a new leader never stamps earlier. */
+    long lastTimestamp;
 
     boolean isEmpty() {
         return lastStreamId == null;

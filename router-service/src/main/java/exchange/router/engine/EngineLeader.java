@@ -529,6 +529,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             batch.nextOrderId = nextOrderId;
             batch.nextTradeId = nextTradeId;
             batch.nextSequence = nextSequence;
+            batch.lastTimestamp = lastTimestamp;
             return batch;
         }
 

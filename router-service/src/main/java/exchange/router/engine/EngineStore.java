@@ -159,7 +159,8 @@ class EngineStore {
             state AS (
                 UPDATE engine_state SET last_command_id = :lastStreamId, engine_command = :lastCommandId,
                        next_order_id = :nextOrderId, next_trade_id = :nextTradeId,
-                       next_sequence = :nextSequence, updated_at = now()
+                       next_sequence = :nextSequence,
+                       updated_at = greatest(now(), timestamptz 'epoch' + :lastTimestamp * interval '1 microsecond')
                 FROM fence WHERE engine_state.id = 1),
             order_rows AS (
                 INSERT INTO orders (id, account_id, symbol, client_id, side, order_type, time_in_force, post_only,
@@ -235,6 +236,7 @@ class EngineStore {
         parameters.put("nextOrderId", batch.nextOrderId);
         parameters.put("nextTradeId", batch.nextTradeId);
         parameters.put("nextSequence", batch.nextSequence);
+        parameters.put("lastTimestamp", batch.lastTimestamp);
         orderRows(batch, markets, parameters);
         tradeRows(batch, markets, assetDecimals, parameters);
         balanceRows(batch, parameters);
@@ -405,8 +407,8 @@ class EngineStore {
     /**
      * The committed trades of one candle, for {@link CandleTracker}: summed from {@code trade_minute} when the
      * candle is whole minutes (every interval but 1s), so that loading a monthly candle reads at most 44,640 rows
-     * however much was traded; 1s candles read their trades. Open and close are the first and last trade: by id
-     * here, by time then id in the sums, the same order since the engine assigns both rising.
+     * however much was traded; 1s candles read their trades. Open and close are the first and last trade by time,
+     * then id, as for REST K-lines.
      */
     CandleTracker.Candle candle(String symbol, Instant start, Instant end, MarketUnits market) {
         boolean wholeMinutes = start.getEpochSecond() % 60 == 0 && end.getEpochSecond() % 60 == 0
@@ -425,9 +427,9 @@ class EngineStore {
                         .params(symbol, start.getEpochSecond() / 60, end.getEpochSecond() / 60)
                         .query(CandleRow.class).single()
                 : jdbc.sql("""
-                        SELECT count(*) AS trades, (array_agg(price ORDER BY id))[1] AS open,
+                        SELECT count(*) AS trades, (array_agg(price ORDER BY created_at, id))[1] AS open,
                                max(price) AS high, min(price) AS low,
-                               (array_agg(price ORDER BY id DESC))[1] AS close,
+                               (array_agg(price ORDER BY created_at DESC, id DESC))[1] AS close,
                                coalesce(sum(quantity), 0) AS volume
                         FROM trade WHERE symbol = ? AND created_at >= ? AND created_at < ?""")
                         .params(symbol, Timestamp.from(start), Timestamp.from(end)).query(CandleRow.class).single();

@@ -82,7 +82,7 @@ public enum KlineInterval {
     }
 
     /** True if every candle is whole minutes, so it can be summed from {@code trade_minute}: all but 1s. */
-    public boolean wholeMinutes() {
+    boolean wholeMinutes() {
         return this != ONE_SECOND;
     }
 

@@ -162,8 +162,8 @@ class MarketDataStore {
 
     /**
      * Candles of the trades in {@code [from, to)} (candle boundaries), oldest first, empty candles omitted. Open
-     * and close are the first and last trade by time, then id (ids and times rise together: the engine assigns
-     * both). Candles of a minute or longer are summed from {@code trade_minute} (kept by a trigger on
+     * and close are the first and last trade by time, then id (for trades committed since this rule the same as
+     * by id: a leader never stamps a trade earlier than the last one committed). Candles of a minute or longer are summed from {@code trade_minute} (kept by a trigger on
      * {@code trade}, migrations V6 and V7): a day of 1h candles is at most 1,440 rows, whatever the volume. 1s
      * candles group the trades themselves ({@code trade_symbol_time_idx}). Open and close are one primary-key
      * lookup per candle (as scalar subqueries: a join let the planner scan the whole primary key instead).
@@ -177,7 +177,9 @@ class MarketDataStore {
                         + " sum(quote_volume) AS quote_volume, sum(trades)::bigint AS trades"
                         + " FROM trade_minute WHERE symbol = :symbol AND minute >= :fromMinute AND minute < :toMinute"
                         + " GROUP BY 1"
-                : " SELECT " + interval.bucketSql() + " AS start, min(id) AS first_id, max(id) AS last_id,"
+                : " SELECT " + interval.bucketSql() + " AS start,"
+                        + " (array_agg(id ORDER BY created_at, id))[1] AS first_id,"
+                        + " (array_agg(id ORDER BY created_at DESC, id DESC))[1] AS last_id,"
                         + " max(price) AS high, min(price) AS low, sum(quantity) AS volume,"
                         + " sum(quote_quantity) AS quote_volume, count(*) AS trades"
                         + " FROM trade WHERE symbol = :symbol AND created_at >= :from AND created_at < :to"

@@ -175,6 +175,20 @@ class EngineStoreIT {
     }
 
     @Test
+    void aNewLeaderStampsNoEarlierThanTheLastCommittedCommand() {
+        // A leader whose clock ran an hour ahead of PostgreSQL's: the next leader starts from its last timestamp,
+        // not from PostgreSQL's now(), so trade times never go back as trade ids rise (candles and the ticker
+        // order trades by time, then id).
+        long ahead = (System.currentTimeMillis() + 3_600_000L) * 1_000;
+        Batch batch = batch("12-0", 12);
+        batch.lastTimestamp = ahead;
+
+        store.commit(lease, epoch, batch, Map.of(), Map.of());
+
+        assertThat(store.load().lastCommitMicros()).isEqualTo(ahead);
+    }
+
+    @Test
     void aCandleOfWholeMinutesFromTheMinuteSumsEqualsOneFromItsTrades() {
         // 300 trades over three days, in two markets, some sharing a microsecond: each interval's current candle as
         // a new leader loads it (from trade_minute for a minute or more, from the trades for 1s) must equal the
@@ -212,7 +226,11 @@ class EngineStoreIT {
             assertThat(loaded.close).as(interval.wire()).isEqualTo(units.ticksOf((BigDecimal) scan.get("close")));
             assertThat(loaded.volume).as(interval.wire()).isEqualTo(units.stepsOf((BigDecimal) scan.get("volume")));
         }
-        assertThat(store.candle(symbol, end.plusSeconds(60), end.plusSeconds(120), units).trades).isZero();
+        Instant quietMinute = Instant.parse("2025-03-01T00:02:00Z");
+        assertThat(store.candle(symbol, quietMinute, quietMinute.plusSeconds(60), units).trades).as("no trades")
+                .isZero();
+        assertThat(store.candle(symbol, quietMinute, quietMinute.plusSeconds(1), units).trades).as("no trades, 1s")
+                .isZero();
     }
 
     private void insertTrade(long id, String symbol, long price, long quantity, long micros) {

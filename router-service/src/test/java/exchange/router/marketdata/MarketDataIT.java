@@ -360,6 +360,9 @@ class MarketDataIT {
             trade(id++, Integer.toString(90 + random.nextInt(40)), Integer.toString(1 + random.nextInt(5)),
                     random.nextBoolean() ? "Bid" : "Ask", at);
         }
+        // One second holding two trades whose ids run against their times: by time, 99 opens and 98 closes.
+        trade(id + 1, "99", "1", "Bid", tie.minusMillis(100_800));
+        trade(id, "98", "1", "Ask", tie.minusMillis(100_300));
         long tieSecond = tie.getEpochSecond();
         Map<String, long[]> ranges = Map.of(
                 "1s", new long[] {tieSecond - 300, tieSecond + 1},
@@ -385,6 +388,12 @@ class MarketDataIT {
                     + " sum(quote_quantity) AS quote_volume FROM t GROUP BY start ORDER BY start")
                     .params(MARKET, Timestamp.from(from), Timestamp.from(to)).query().listOfRows();
             assertThat(klines).as(range.getKey()).hasSize(scan.size()).hasSizeGreaterThan(1);
+            if (interval == KlineInterval.ONE_SECOND) {
+                assertThat(klines).as("the second with ids against time").anySatisfy(candle -> {
+                    assertThat(candle.get("open").asString()).isEqualTo("99");
+                    assertThat(candle.get("close").asString()).isEqualTo("98");
+                });
+            }
             for (int i = 0; i < scan.size(); i++) {
                 JsonNode candle = klines.get(i);
                 Map<String, Object> expected = scan.get(i);
