@@ -162,11 +162,12 @@ class MarketDataStore {
 
     /**
      * Candles of the trades in {@code [from, to)} (candle boundaries), oldest first, empty candles omitted. Open
-     * and close are the first and last trade by time, then id (for trades committed since this rule the same as
-     * by id: a leader never stamps a trade earlier than the last one committed). Candles of a minute or longer are summed from {@code trade_minute} (kept by a trigger on
-     * {@code trade}, migrations V6 and V7): a day of 1h candles is at most 1,440 rows, whatever the volume. 1s
-     * candles group the trades themselves ({@code trade_symbol_time_idx}). Open and close are one primary-key
-     * lookup per candle (as scalar subqueries: a join let the planner scan the whole primary key instead).
+     * and close are the first and last trade by time, then id (the same as by id: a leader never stamps a trade
+     * earlier than the last one committed). Candles of a minute or longer are summed from {@code trade_minute}
+     * (kept by a trigger on {@code trade}, migrations V6 and V7): a day of 1h candles is at most 1,440 rows,
+     * whatever the volume. 1s candles group the trades themselves ({@code trade_symbol_time_idx}). Open and close
+     * are one primary-key lookup per candle (as scalar subqueries: a join let the planner scan the whole primary
+     * key instead).
      */
     List<KlineResponse> klines(String symbol, KlineInterval interval, Instant from, Instant to) {
         String buckets = interval.wholeMinutes()
