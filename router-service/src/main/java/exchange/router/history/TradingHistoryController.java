@@ -55,10 +55,12 @@ class TradingHistoryController {
             rows = orders.findByIdForAccount(account.accountId(), parseOrderId(orderId)).stream()
                     .filter(row -> symbol == null || row.symbol().equals(symbol))
                     .skip(offset).toList();
-        } else if (newestFirst) {
-            rows = orders.findHistoryNewestFirst(account.accountId(), symbol, limit, offset);
+        } else if (symbol != null) {
+            rows = newestFirst ? orders.findHistoryNewestFirst(account.accountId(), symbol, limit, offset)
+                    : orders.findHistoryOldestFirst(account.accountId(), symbol, limit, offset);
         } else {
-            rows = orders.findHistoryOldestFirst(account.accountId(), symbol, limit, offset);
+            rows = newestFirst ? orders.findAllMarketsHistoryNewestFirst(account.accountId(), limit, offset)
+                    : orders.findAllMarketsHistoryOldestFirst(account.accountId(), limit, offset);
         }
         return rows.stream().map(OrderRow::toResponse).toList();
     }

@@ -72,6 +72,9 @@ class TradingHistoryIT {
         assertThat(ids(orders(alice, Map.of("sortDirection", "Asc")))).containsExactly("101", "102", "103", "104",
                 "105", "106");
         assertThat(ids(orders(alice, Map.of("limit", "2", "offset", "1")))).containsExactly("105", "104");
+        assertThat(ids(orders(alice, Map.of("sortDirection", "Asc", "limit", "3", "offset", "3"))))
+                .containsExactly("104", "105", "106");
+        assertThat(ids(orders(alice, Map.of("limit", "1000", "offset", "6")))).isEmpty();
         assertThat(ids(orders(alice, Map.of("symbol", OTHER)))).containsExactly("105");
         assertThat(ids(orders(alice, Map.of("symbol", MARKET, "limit", "2", "offset", "3"))))
                 .containsExactly("102", "101");
