@@ -306,27 +306,65 @@ final class EngineOutput {
         return json.writeValueAsString(trade);
     }
 
-    /** The full book for {@code /api/v1/depth}, consistent with the delta stream at {@code updateId}. */
+    /** Levels per side kept in the snapshot: the largest {@code limit} of {@code /api/v1/depth}. */
+    static final int SNAPSHOT_LEVELS = 1000;
+
+    /**
+     * The book for {@code /api/v1/depth}, consistent with the delta stream at {@code updateId}: the
+     * {@value #SNAPSHOT_LEVELS} levels nearest the touch on each side, ascending by price on both (Backpack's
+     * order). Rendered by hand: it is rendered for every batch that changes the book, so its cost is bounded by
+     * what the API can return, not by the book's depth.
+     */
     String depthSnapshot(TreeMap<Long, Long> bids, TreeMap<Long, Long> asks, long updateId, long timestamp,
             MarketUnits m) {
-        Map<String, Object> book = new LinkedHashMap<>();
-        List<List<String>> askLevels = new ArrayList<>(asks.size());
-        asks.forEach((price, quantity) -> askLevels.add(List.of(m.price(price), m.quantity(quantity))));
-        List<List<String>> bidLevels = new ArrayList<>(bids.size());
-        bids.forEach((price, quantity) -> bidLevels.add(List.of(m.price(price), m.quantity(quantity))));
-        book.put("asks", askLevels);
-        book.put("bids", bidLevels);
-        book.put("lastUpdateId", Long.toString(updateId));
-        book.put("timestamp", timestamp);
-        return json.writeValueAsString(book);
+        int askCount = Math.min(asks.size(), SNAPSHOT_LEVELS);
+        int bidCount = Math.min(bids.size(), SNAPSHOT_LEVELS);
+        StringBuilder out = new StringBuilder(64 + 32 * (askCount + bidCount)).append("{\"asks\":[");
+        int written = 0;
+        for (Map.Entry<Long, Long> level : asks.entrySet()) {
+            if (written == askCount) {
+                break;
+            }
+            level(out, written++ > 0, m.price(level.getKey()), m.quantity(level.getValue()));
+        }
+        out.append("],\"bids\":[");
+        // The highest bids, ascending: start bidCount levels below the best.
+        Long from = bids.isEmpty() ? null : bids.lastKey();
+        int skipped = 1;
+        for (Long price : bids.descendingKeySet()) {
+            if (skipped++ == bidCount) {
+                from = price;
+                break;
+            }
+        }
+        written = 0;
+        if (from != null) {
+            for (Map.Entry<Long, Long> level : bids.tailMap(from, true).entrySet()) {
+                level(out, written++ > 0, m.price(level.getKey()), m.quantity(level.getValue()));
+            }
+        }
+        return out.append("],\"lastUpdateId\":\"").append(updateId).append("\",\"timestamp\":").append(timestamp)
+                .append('}').toString();
+    }
+
+    /** Decimal strings need no escaping: digits and a point. */
+    private static void level(StringBuilder out, boolean comma, String price, String quantity) {
+        if (comma) {
+            out.append(',');
+        }
+        out.append("[\"").append(price).append("\",\"").append(quantity).append("\"]");
     }
 
     String envelope(String stream, Map<String, Object> data) {
         return envelope(stream, json.writeValueAsString(data));
     }
 
-    /** {@code {"stream":...,"data":...}} around data already rendered: one rendering serves several streams. */
-    private String envelope(String stream, String renderedData) {
-        return "{\"stream\":" + json.writeValueAsString(stream) + ",\"data\":" + renderedData + "}";
+    /**
+     * {@code {"stream":...,"data":...}} around data already rendered: one rendering serves several streams. A
+     * stream name is fixed words, a kline interval and a symbol the engine accepted ({@code [A-Z0-9_]}), so it
+     * needs no escaping and goes in as is (quoting it through Jackson cost a generator per message).
+     */
+    private static String envelope(String stream, String renderedData) {
+        return "{\"stream\":\"" + stream + "\",\"data\":" + renderedData + "}";
     }
 }

@@ -107,4 +107,47 @@ class EngineOutputTests {
                 + "\"U\":41,\"u\":43,\"T\":4000}}");
         assertThat(out.get(1).payload()).contains("\"U\":7,\"u\":7");
     }
+
+    @Test
+    void theDepthSnapshotIsTheBookAscendingOnBothSidesWithItsUpdateId() {
+        MarketUnits sol = MarketUnits.of(new MarketSpec("SOL_USDC", "SOL", "USDC", "0.01", "0.1", "0.1", 0, 0), 9, 6,
+                false);
+        java.util.TreeMap<Long, Long> bids = new java.util.TreeMap<>(Map.of(10_000L, 3L, 10_050L, 1L));
+        java.util.TreeMap<Long, Long> asks = new java.util.TreeMap<>(Map.of(10_100L, 2L, 10_200L, 15L));
+
+        String snapshot = new EngineOutput(new ObjectMapper()).depthSnapshot(bids, asks, 77, 5_000, sol);
+
+        assertThat(snapshot).isEqualTo("{\"asks\":[[\"101\",\"0.2\"],[\"102\",\"1.5\"]],"
+                + "\"bids\":[[\"100\",\"0.3\"],[\"100.5\",\"0.1\"]],\"lastUpdateId\":\"77\",\"timestamp\":5000}");
+        assertThat(new EngineOutput(new ObjectMapper()).depthSnapshot(new java.util.TreeMap<>(),
+                new java.util.TreeMap<>(), 0, 1, sol))
+                .isEqualTo("{\"asks\":[],\"bids\":[],\"lastUpdateId\":\"0\",\"timestamp\":1}");
+    }
+
+    @Test
+    void aDeepBooksSnapshotKeepsTheLevelsNearestTheTouchThatTheApiCanReturn() throws Exception {
+        MarketUnits sol = MarketUnits.of(new MarketSpec("SOL_USDC", "SOL", "USDC", "0.01", "0.1", "0.1", 0, 0), 9, 6,
+                false);
+        int levels = EngineOutput.SNAPSHOT_LEVELS + 200;
+        java.util.TreeMap<Long, Long> bids = new java.util.TreeMap<>();
+        java.util.TreeMap<Long, Long> asks = new java.util.TreeMap<>();
+        for (long i = 1; i <= levels; i++) {
+            bids.put(50_000 - i, i);
+            asks.put(50_000 + i, i);
+        }
+
+        ObjectMapper json = new ObjectMapper();
+        tools.jackson.databind.JsonNode book = json.readTree(new EngineOutput(json).depthSnapshot(bids, asks, 9, 1,
+                sol));
+
+        assertThat(book.get("asks")).hasSize(EngineOutput.SNAPSHOT_LEVELS);
+        assertThat(book.get("bids")).hasSize(EngineOutput.SNAPSHOT_LEVELS);
+        // Asks from the best (lowest) up; bids ascending, so the best (highest) is last.
+        assertThat(book.get("asks").get(0).get(0).asString()).isEqualTo("500.01");
+        assertThat(book.get("asks").get(EngineOutput.SNAPSHOT_LEVELS - 1).get(0).asString()).isEqualTo("510");
+        assertThat(book.get("bids").get(0).get(0).asString()).isEqualTo("490");
+        assertThat(book.get("bids").get(EngineOutput.SNAPSHOT_LEVELS - 1).get(0).asString()).isEqualTo("499.99");
+        assertThat(book.get("bids").get(EngineOutput.SNAPSHOT_LEVELS - 1).get(1).asString()).isEqualTo("0.1");
+        assertThat(book.get("lastUpdateId").asString()).isEqualTo("9");
+    }
 }
