@@ -312,8 +312,8 @@ final class EngineOutput {
     /**
      * The book for {@code /api/v1/depth}, consistent with the delta stream at {@code updateId}: the
      * {@value #SNAPSHOT_LEVELS} levels nearest the touch on each side, ascending by price on both (Backpack's
-     * order). Rendered by hand: it is rendered for every batch that changes the book, so its cost is bounded by
-     * what the API can return, not by the book's depth.
+     * order). It is rendered for every batch that changes the book, so the cap bounds its cost by what the API
+     * can return, not by the book's depth; a StringBuilder instead of Jackson's lists and maps cuts the rest.
      */
     String depthSnapshot(TreeMap<Long, Long> bids, TreeMap<Long, Long> asks, long updateId, long timestamp,
             MarketUnits m) {
@@ -328,8 +328,8 @@ final class EngineOutput {
             level(out, written++ > 0, m.price(level.getKey()), m.quantity(level.getValue()));
         }
         out.append("],\"bids\":[");
-        // The highest bids, ascending: start bidCount levels below the best.
-        Long from = bids.isEmpty() ? null : bids.lastKey();
+        // The highest bids, ascending: start bidCount - 1 levels below the best.
+        Long from = null;
         int skipped = 1;
         for (Long price : bids.descendingKeySet()) {
             if (skipped++ == bidCount) {
@@ -347,7 +347,7 @@ final class EngineOutput {
                 .append('}').toString();
     }
 
-    /** Decimal strings need no escaping: digits and a point. */
+    /** Decimal strings need no escaping: digits, a point and perhaps a minus sign. */
     private static void level(StringBuilder out, boolean comma, String price, String quantity) {
         if (comma) {
             out.append(',');

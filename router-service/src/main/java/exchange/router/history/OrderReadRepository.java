@@ -49,24 +49,26 @@ public interface OrderReadRepository extends Repository<OrderRow, Long> {
     List<OrderRow> findHistoryOldestFirst(long accountId, String symbol, int limit, long offset);
 
     /**
-     * Every market's history, merged: the page can only hold each market's first {@code limit + offset} orders,
-     * so one bounded walk of {@code orders_account_symbol_history_idx} per market finds them. An account-wide
-     * index would be written with every order version and cost a sixth of each batch commit (migration V8).
+     * Every market's history, merged: a row on the page is among its own market's first {@code window}
+     * ({@code limit + offset}, capped at the largest bigint) orders in the same order, so one bounded walk of
+     * {@code orders_account_symbol_history_idx} per market finds every candidate, and {@code (created_at, id)}
+     * orders them as the account-wide query did. An account-wide index would be written with every order
+     * version and cost a sixth of each batch commit (migration V8).
      */
     @Query("""
             SELECT o.* FROM market m CROSS JOIN LATERAL (
                 SELECT * FROM orders WHERE account_id = :accountId AND symbol = m.symbol
-                ORDER BY created_at DESC, id DESC LIMIT :limit + :offset) o
+                ORDER BY created_at DESC, id DESC LIMIT :window) o
             ORDER BY o.created_at DESC, o.id DESC LIMIT :limit OFFSET :offset""")
-    List<OrderRow> findAllMarketsHistoryNewestFirst(long accountId, int limit, long offset);
+    List<OrderRow> findAllMarketsHistoryNewestFirst(long accountId, int limit, long offset, long window);
 
     /** As {@link #findAllMarketsHistoryNewestFirst}, oldest first: each market's walk runs backwards. */
     @Query("""
             SELECT o.* FROM market m CROSS JOIN LATERAL (
                 SELECT * FROM orders WHERE account_id = :accountId AND symbol = m.symbol
-                ORDER BY created_at ASC, id ASC LIMIT :limit + :offset) o
+                ORDER BY created_at ASC, id ASC LIMIT :window) o
             ORDER BY o.created_at ASC, o.id ASC LIMIT :limit OFFSET :offset""")
-    List<OrderRow> findAllMarketsHistoryOldestFirst(long accountId, int limit, long offset);
+    List<OrderRow> findAllMarketsHistoryOldestFirst(long accountId, int limit, long offset, long window);
 
     /** Primary key of {@code market}. */
     @Query("SELECT EXISTS (SELECT 1 FROM market WHERE symbol = :symbol)")

@@ -59,8 +59,9 @@ class TradingHistoryController {
             rows = newestFirst ? orders.findHistoryNewestFirst(account.accountId(), symbol, limit, offset)
                     : orders.findHistoryOldestFirst(account.accountId(), symbol, limit, offset);
         } else {
-            rows = newestFirst ? orders.findAllMarketsHistoryNewestFirst(account.accountId(), limit, offset)
-                    : orders.findAllMarketsHistoryOldestFirst(account.accountId(), limit, offset);
+            long window = Math.min(Long.MAX_VALUE - limit, offset) + limit;
+            rows = newestFirst ? orders.findAllMarketsHistoryNewestFirst(account.accountId(), limit, offset, window)
+                    : orders.findAllMarketsHistoryOldestFirst(account.accountId(), limit, offset, window);
         }
         return rows.stream().map(OrderRow::toResponse).toList();
     }

@@ -39,7 +39,7 @@ class MarketDataCache {
         this.json = json;
     }
 
-    /** The full book of {@code symbol}, if cached. */
+    /** The book of {@code symbol} (up to 1,000 levels a side, the most a request can ask for), if cached. */
     Optional<DepthResponse> depth(String symbol) {
         try {
             String value = redis.opsForValue().get(DEPTH_KEY + symbol);

@@ -75,6 +75,9 @@ class TradingHistoryIT {
         assertThat(ids(orders(alice, Map.of("sortDirection", "Asc", "limit", "3", "offset", "3"))))
                 .containsExactly("104", "105", "106");
         assertThat(ids(orders(alice, Map.of("limit", "1000", "offset", "6")))).isEmpty();
+        assertThat(ids(orders(alice, Map.of("limit", "1000", "offset", Long.toString(Long.MAX_VALUE))))).isEmpty();
+        assertThat(ids(orders(alice, Map.of("sortDirection", "Asc", "offset", Long.toString(Long.MAX_VALUE)))))
+                .isEmpty();
         assertThat(ids(orders(alice, Map.of("symbol", OTHER)))).containsExactly("105");
         assertThat(ids(orders(alice, Map.of("symbol", MARKET, "limit", "2", "offset", "3"))))
                 .containsExactly("102", "101");
