@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +109,10 @@ class PipelineBenchmarkIT {
         run("closed loop, 64 submitters", firstAccount, 64, 0, Duration.ofSeconds(20));
         run("closed loop, 256 submitters", firstAccount, 256, 0, Duration.ofSeconds(20));
         run("open loop, 5,000 commands/s", firstAccount, 0, 5_000, Duration.ofSeconds(20));
+        // The throughput target, last: by then the tables have grown enough for autovacuum to visit
+        // them, as it would in production, and the phases report when it does.
+        run("closed loop, 1,024 submitters", firstAccount, 1024, 0, Duration.ofSeconds(20));
+        run("open loop, 20,000 commands/s", firstAccount, 0, 20_000, Duration.ofSeconds(20));
     }
 
     private void run(String name, long firstAccount, int submitters, int ratePerSecond, Duration length)
@@ -121,6 +126,7 @@ class PipelineBenchmarkIT {
         double publishBefore = totalMillis("exchange.engine.batch.publish");
         long batchesBefore = meters.get("exchange.engine.batch.commit").timer().count();
         long requestsBefore = DelayingProxy.REQUESTS.get();
+        Map<String, Long> vacuumsBefore = autovacuums();
         long begin = System.nanoTime();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             if (ratePerSecond == 0) {
@@ -174,10 +180,26 @@ class PipelineBenchmarkIT {
                 (totalMillis("exchange.engine.batch.apply") - applyBefore) / Math.max(1, batches),
                 (totalMillis("exchange.engine.batch.commit") - commitBefore) / Math.max(1, batches),
                 (totalMillis("exchange.engine.batch.publish") - publishBefore) / Math.max(1, batches));
+        Map<String, Long> vacuums = autovacuums();
+        vacuums.replaceAll((table, count) -> count - vacuumsBefore.getOrDefault(table, 0L));
+        vacuums.values().removeIf(count -> count == 0);
+        List<String> vacuuming = jdbc.sql("SELECT relid::regclass::text FROM pg_stat_progress_vacuum"
+                + " WHERE datname = current_database()").query(String.class).list();
+        if (!vacuums.isEmpty() || !vacuuming.isEmpty()) {
+            System.out.printf("   autovacuum: finished %s, still running %s%n", vacuums, vacuuming);
+        }
         if (PG_LATENCY_MICROS > 0) {
             System.out.printf("   PostgreSQL requests per batch (all connections): %.1f%n",
                     (DelayingProxy.REQUESTS.get() - requestsBefore) / (double) Math.max(1, batches));
         }
+    }
+
+    /** Autovacuum runs so far by table: a vacuum of a large table takes CPU and I/O from the commits. */
+    private Map<String, Long> autovacuums() {
+        Map<String, Long> counts = new TreeMap<>();
+        jdbc.sql("SELECT relname, autovacuum_count FROM pg_stat_user_tables")
+                .query((row, n) -> counts.put(row.getString(1), row.getLong(2))).list();
+        return counts;
     }
 
     /**
