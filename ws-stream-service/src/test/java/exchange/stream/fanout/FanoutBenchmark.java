@@ -49,7 +49,7 @@ class FanoutBenchmark {
     private final int clients = Integer.getInteger("bench.clients", 2000);
     private final int rate = Integer.getInteger("bench.rate", 1000);
     private final int seconds = Integer.getInteger("bench.seconds", 20);
-    private final int warmupSeconds = Integer.getInteger("bench.warmup", 5);
+    private final int warmupSeconds = Integer.getInteger("bench.warmup", 8);
 
     @Test
     void fanOut() throws Exception {
@@ -101,9 +101,10 @@ class FanoutBenchmark {
             long start;
             try (StatefulRedisConnection<String, String> connection = redis.connect()) {
                 RedisAsyncCommands<String, String> commands = connection.async();
-                // Warm-up at the same rate so the JIT has compiled the paths that are measured.
-                long warmup = (long) rate * warmupSeconds;
-                publish(commands, 0, warmup);
+                // Warm-up so the JIT has compiled the paths that are measured. Ramped, like the load generator's:
+                // at full rate from the first second both JVMs compile while 2,000,000 deliveries a second queue
+                // up, and a client cut off as a slow consumer then stays away for the whole measured phase.
+                long warmup = rampUp(commands);
                 Thread.sleep(1000);
                 baseline = loadClients.received();
                 droppedInWarmup = metric(get(http, port, "/actuator/prometheus"), "stream_clients_dropped_total");
@@ -165,11 +166,29 @@ class FanoutBenchmark {
                 .getProcessCpuTime();
     }
 
+    /**
+     * The warm-up: {@code warmupSeconds} of publishing, one second at a time, at 20, 40, 60, 80 and then 100 % of
+     * the rate; returns the events published.
+     */
+    private long rampUp(RedisAsyncCommands<String, String> commands) {
+        long published = 0;
+        for (int second = 1; second <= warmupSeconds; second++) {
+            long events = (long) rate * Math.min(second, 5) / 5;
+            published += publish(commands, published, events, events);
+        }
+        return published;
+    }
+
     /** Publishes {@code count} events at {@code rate} per second, sequence numbers from {@code first}. */
     private long publish(RedisAsyncCommands<String, String> commands, long first, long count) {
+        return publish(commands, first, count, rate);
+    }
+
+    /** Publishes {@code count} events at {@code perSecond}, sequence numbers from {@code first}. */
+    private long publish(RedisAsyncCommands<String, String> commands, long first, long count, long perSecond) {
         long start = System.nanoTime();
         for (long i = 0; i < count; i++) {
-            long wait = start + i * 1_000_000_000L / rate - System.nanoTime();
+            long wait = start + i * 1_000_000_000L / perSecond - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
