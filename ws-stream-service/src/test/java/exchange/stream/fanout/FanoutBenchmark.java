@@ -101,8 +101,7 @@ class FanoutBenchmark {
             long start;
             try (StatefulRedisConnection<String, String> connection = redis.connect()) {
                 RedisAsyncCommands<String, String> commands = connection.async();
-                // Warm-up so the JIT has compiled the paths that are measured. Ramped, like the load generator's:
-                // at full rate from the first second both JVMs compile while 2,000,000 deliveries a second queue
+                // Warm-up so the JIT has compiled the paths that are measured, stepped up to the rate: at full rate from the first second both JVMs compile while 2,000,000 deliveries a second queue
                 // up, and a client cut off as a slow consumer then stays away for the whole measured phase.
                 long warmup = rampUp(commands);
                 Thread.sleep(1000);
@@ -166,27 +165,32 @@ class FanoutBenchmark {
                 .getProcessCpuTime();
     }
 
+    /** Seconds of the warm-up's ramp: one step a second, 1/RAMP_STEPS of the rate more each. */
+    private static final int RAMP_STEPS = 5;
+
     /**
      * The warm-up: {@code warmupSeconds} of publishing, one second at a time, at 20, 40, 60, 80 and then 100 % of
      * the rate; returns the events published.
      */
     private long rampUp(RedisAsyncCommands<String, String> commands) {
         long published = 0;
-        for (int second = 1; second <= warmupSeconds; second++) {
-            long events = (long) rate * Math.min(second, 5) / 5;
-            published += publish(commands, published, events, events);
+        long rampStart = System.nanoTime();
+        for (int second = 0; second < warmupSeconds; second++) {
+            long events = (long) rate * Math.min(second + 1, RAMP_STEPS) / RAMP_STEPS;
+            // Each step starts on its own second, however early the previous one sent its last event.
+            published += publish(commands, published, events, events, rampStart + second * 1_000_000_000L);
         }
         return published;
     }
 
     /** Publishes {@code count} events at {@code rate} per second, sequence numbers from {@code first}. */
     private long publish(RedisAsyncCommands<String, String> commands, long first, long count) {
-        return publish(commands, first, count, rate);
+        return publish(commands, first, count, rate, System.nanoTime());
     }
 
-    /** Publishes {@code count} events at {@code perSecond}, sequence numbers from {@code first}. */
-    private long publish(RedisAsyncCommands<String, String> commands, long first, long count, long perSecond) {
-        long start = System.nanoTime();
+    /** Publishes {@code count} events at {@code perSecond} from {@code start}, sequence numbers from {@code first}. */
+    private long publish(RedisAsyncCommands<String, String> commands, long first, long count, long perSecond,
+            long start) {
         for (long i = 0; i < count; i++) {
             long wait = start + i * 1_000_000_000L / perSecond - System.nanoTime();
             if (wait > 0) {
