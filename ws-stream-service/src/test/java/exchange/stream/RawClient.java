@@ -7,12 +7,16 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A WebSocket client on a bare socket that, after the handshake, sends what it is told and never reads: the honest
- * slow consumer (its TCP receive window fills and stays full) and a client that never answers pings.
+ * A WebSocket client on a bare socket with a 4 KB receive buffer that, after the handshake, sends what it is told
+ * and reads only when told ({@link #readTexts}): the honest slow consumer (its TCP receive window fills and stays
+ * full), a client that falls behind for a while, and a client that never answers pings.
  */
 public final class RawClient implements AutoCloseable {
 
@@ -62,6 +66,40 @@ public final class RawClient implements AutoCloseable {
         }
         out.write(frame);
         out.flush();
+    }
+
+    /**
+     * Reads the next {@code count} frames, which must be whole unfragmented text frames (what the server sends),
+     * and returns their payloads; a read that waits longer than 5 s throws {@link SocketTimeoutException}.
+     */
+    public List<String> readTexts(int count) throws IOException {
+        InputStream in = socket.getInputStream();
+        List<String> texts = new ArrayList<>(count);
+        while (texts.size() < count) {
+            byte[] header = in.readNBytes(2);
+            if (header.length < 2) {
+                throw new IOException("Closed after " + texts.size() + " frames");
+            }
+            if ((header[0] & 0xFF) != 0x81 || (header[1] & 0x80) != 0) {
+                throw new IOException("Not a final unmasked text frame: " + (header[0] & 0xFF));
+            }
+            long length = header[1] & 0x7F;
+            if (length == 126) {
+                byte[] extended = in.readNBytes(2);
+                length = ((extended[0] & 0xFF) << 8) | (extended[1] & 0xFF);
+            } else if (length == 127) {
+                length = 0;
+                for (byte b : in.readNBytes(8)) {
+                    length = (length << 8) | (b & 0xFF);
+                }
+            }
+            byte[] payload = in.readNBytes((int) length);
+            if (payload.length < length) {
+                throw new IOException("Frame cut off");
+            }
+            texts.add(new String(payload, StandardCharsets.UTF_8));
+        }
+        return texts;
     }
 
     @Override

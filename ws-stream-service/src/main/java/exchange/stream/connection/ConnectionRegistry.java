@@ -1,6 +1,7 @@
 package exchange.stream.connection;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -84,6 +85,11 @@ public class ConnectionRegistry implements SmartLifecycle {
 
     public int size() {
         return connections.size();
+    }
+
+    /** The open connections (a live, unmodifiable view; for tests and diagnostics). */
+    Set<ClientConnection> connections() {
+        return Collections.unmodifiableSet(connections);
     }
 
     Counter messagesOut() {

@@ -19,7 +19,8 @@ import io.micrometer.core.instrument.Counter;
  * One connection's bounded outbound queue with a single writer that sends whatever has queued up as one batch.
  * {@link #offer} never blocks, whatever the client does, so the fan-out thread that calls it for each of its
  * subscribers is never held up by a slow client: the writing happens on a task started on {@code writers}
- * (virtual threads in production) while the queue is non-empty, and ends when it is empty.
+ * (virtual threads in production) while the queue is non-empty, and ends when it is empty. The fan-out thread
+ * may write a batch itself first ({@link #writeNow}), as far as the socket takes it without blocking.
  *
  * <p>Why batches: one Redis message goes to thousands of connections, and per delivery the cost is dominated by
  * the socket write, not by the bytes. A writer that finds k messages queued writes them with one flush (the
@@ -40,6 +41,28 @@ public final class Outbox {
     @FunctionalInterface
     interface Writer {
         void write(List<TextMessage> batch, Runnable progress) throws IOException;
+
+        /**
+         * Writes as much of {@code batch} as the socket takes now, never blocking, framing through {@code cache}.
+         * Returns {@link Pending#DONE} if all of it was written, a {@link Pending} that writes the rest (and may
+         * block) if part of it was, or null if nothing was and {@link #write} must write it all. This default
+         * writes nothing.
+         */
+        default Pending tryWrite(List<TextMessage> batch, FrameCache cache) throws IOException {
+            return null;
+        }
+    }
+
+    /**
+     * The rest of a batch that {@link Writer#tryWrite} began: it owns the connection's socket until {@link #finish}
+     * returns or throws, so no other frame can come between the two parts.
+     */
+    @FunctionalInterface
+    interface Pending {
+        /** Nothing left. */
+        Pending DONE = () -> { };
+
+        void finish() throws IOException;
     }
 
     /** A batch list that grew past this many messages is not kept for the next batch. */
@@ -62,7 +85,10 @@ public final class Outbox {
      */
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private ArrayList<TextMessage> queue = new ArrayList<>(4);
-    /** The writer's empty list, swapped with {@link #queue} when it takes a batch; touched by the writer only. */
+    /**
+     * The writer's empty list, swapped with {@link #queue} when it takes a batch; touched only by whoever is the
+     * writer (the task, or the fan-out thread in {@link #writeNow}) while {@link #writing} is set.
+     */
     private ArrayList<TextMessage> spare = new ArrayList<>(4);
     private long queuedChars;
     private boolean writing;
@@ -106,8 +132,54 @@ public final class Outbox {
      * connection is then closed).
      */
     public boolean startWriter() {
+        return startWriter(null, null);
+    }
+
+    /**
+     * Does what {@link #startWriter()} does, but first writes what is queued from the calling thread as far as the
+     * socket takes it without blocking ({@link Writer#tryWrite}, frames shared through {@code cache}): a writer
+     * thread is started only for what is left. For the fan-out thread, which finds nearly every socket ready.
+     */
+    public boolean writeNow(FrameCache cache) {
+        if (!writeLock.tryLock()) {
+            return startWriter();
+        }
+        ArrayList<TextMessage> batch;
+        Pending pending;
         try {
-            writers.execute(this::writeQueued);
+            synchronized (this) {
+                if (closed || queue.isEmpty()) {
+                    writing = false;
+                    return true;
+                }
+                batch = queue;
+                queue = spare;
+                queuedChars = 0;
+            }
+            pending = writer.tryWrite(batch, cache);
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+            return false;
+        } finally {
+            writeLock.unlock();
+        }
+        if (pending != Pending.DONE) {
+            return startWriter(batch, pending);
+        }
+        written(batch);
+        synchronized (this) {
+            if (closed || queue.isEmpty()) {
+                writing = false;
+                return true;
+            }
+        }
+        return startWriter();
+    }
+
+    /** Starts the writing task; it first writes {@code first} (if not null), or finishes {@code pending} of it. */
+    private boolean startWriter(ArrayList<TextMessage> first, Pending pending) {
+        try {
+            writers.execute(() -> writeQueued(first, pending));
             return true;
         } catch (RuntimeException e) {
             failed(e);
@@ -182,34 +254,47 @@ public final class Outbox {
         queuedChars = 0;
     }
 
-    /** The writing task: takes everything queued, writes it as one batch, repeats until the queue is empty. */
-    private void writeQueued() {
+    /**
+     * The writing task: finishes {@code pending} (the rest of {@code first}) or writes {@code first}, if given; then
+     * takes everything queued, writes it as one batch, and repeats until the queue is empty.
+     */
+    private void writeQueued(ArrayList<TextMessage> first, Pending pending) {
         try {
+            ArrayList<TextMessage> batch = first;
             while (true) {
-                ArrayList<TextMessage> batch;
-                synchronized (this) {
-                    if (closed || queue.isEmpty()) {
-                        writing = false;
-                        return;
+                if (batch == null) {
+                    synchronized (this) {
+                        if (closed || queue.isEmpty()) {
+                            writing = false;
+                            return;
+                        }
+                        batch = queue;
+                        queue = spare;
+                        queuedChars = 0;
                     }
-                    batch = queue;
-                    queue = spare;
-                    queuedChars = 0;
                 }
-                writeLock.lock();
-                try {
+                if (pending != null) {
+                    // Not under the write lock: the pending part holds the socket's own frame lock, which a
+                    // control frame waiting on the write lock would then wait for in turn.
                     sendStartedNanos = System.nanoTime();
-                    writer.write(batch, this::progressed);
-                } finally {
-                    sendStartedNanos = 0;
-                    writeLock.unlock();
+                    try {
+                        pending.finish();
+                    } finally {
+                        sendStartedNanos = 0;
+                    }
+                    pending = null;
+                } else {
+                    writeLock.lock();
+                    try {
+                        sendStartedNanos = System.nanoTime();
+                        writer.write(batch, this::progressed);
+                    } finally {
+                        sendStartedNanos = 0;
+                        writeLock.unlock();
+                    }
                 }
-                int written = batch.size();
-                messagesOut.increment(written);
-                batch.clear();
-                // Kept so that batches of a steady stream do not regrow a list each time; only a burst's large
-                // array is let go, so that an idle connection does not hold it.
-                spare = written > SPARE_CAPACITY ? new ArrayList<>(16) : batch;
+                written(batch);
+                batch = null;
             }
         } catch (IOException | RuntimeException e) {
             failed(e);
@@ -217,6 +302,16 @@ public final class Outbox {
             failed(e);
             throw e;
         }
+    }
+
+    /** Counts a written batch and keeps its list as the next spare; only the task that wrote it calls this. */
+    private void written(ArrayList<TextMessage> batch) {
+        int written = batch.size();
+        messagesOut.increment(written);
+        batch.clear();
+        // Kept so that batches of a steady stream do not regrow a list each time; only a burst's large
+        // array is let go, so that an idle connection does not hold it.
+        spare = written > SPARE_CAPACITY ? new ArrayList<>(16) : batch;
     }
 
     private void progressed() {

@@ -16,8 +16,8 @@ import org.springframework.web.socket.TextMessage;
  * write ({@link TomcatFrames#writeFrames}). With
  * permessage-deflate it frames message by message through Tomcat, with batching on so that k messages still cost
  * about one socket write, and without re-encoding ({@link TomcatFrames#sendText}); with another container, through
- * JSR-356 ({@code sendText}). Blocks for at most the send timeout per write; meant to run on a virtual thread,
- * never on a fan-out thread.
+ * JSR-356 ({@code sendText}). {@link #write} blocks for at most the send timeout per write; it runs on a virtual
+ * thread, never on a fan-out thread. {@link #tryWrite} never blocks: the fan-out thread calls it.
  */
 final class TomcatBatchWriter implements Outbox.Writer {
 
@@ -65,13 +65,31 @@ final class TomcatBatchWriter implements Outbox.Writer {
         remote.setBatchingAllowed(false);
     }
 
+    /**
+     * Writes the batch from the calling thread as far as the socket takes it now, without blocking, in frames from
+     * {@code cache}; the rest, if any, is left to the returned {@link Outbox.Pending}. Returns null, having written
+     * nothing, where this connection cannot be written directly (TLS, an extension, another container), where
+     * Tomcat is writing a control frame, or where the batch is larger than one chunk.
+     */
+    @Override
+    public Outbox.Pending tryWrite(List<TextMessage> batch, FrameCache cache) throws IOException {
+        if (frames == null || !frames.directWrites()) {
+            return null;
+        }
+        ByteBuffer framed = cache.frames(batch, CHUNK_BYTES);
+        if (framed == null) {
+            return null;
+        }
+        return switch (frames.tryWriteNow(framed)) {
+            case NOT_STARTED -> null;
+            case WRITTEN -> Outbox.Pending.DONE;
+            case PARTIAL -> () -> frames.finishHeld(framed, sendTimeoutMillis);
+        };
+    }
+
     /** Messages {@code from} (inclusive) to {@code to} as consecutive final, unmasked text frames (RFC 6455, 5.2). */
     static ByteBuffer frame(List<TextMessage> batch, int from, int to) {
-        int size = 0;
-        for (int i = from; i < to; i++) {
-            size += frameLength(batch.get(i));
-        }
-        ByteBuffer buffer = ByteBuffer.allocate(size);
+        ByteBuffer buffer = ByteBuffer.allocate(framedLength(batch, from, to));
         for (int i = from; i < to; i++) {
             byte[] payload = batch.get(i).asBytes();
             buffer.put(FIN_TEXT);
@@ -85,6 +103,15 @@ final class TomcatBatchWriter implements Outbox.Writer {
             buffer.put(payload);
         }
         return buffer.flip();
+    }
+
+    /** Bytes of messages {@code from} (inclusive) to {@code to} as frames. */
+    static int framedLength(List<TextMessage> batch, int from, int to) {
+        int size = 0;
+        for (int i = from; i < to; i++) {
+            size += frameLength(batch.get(i));
+        }
+        return size;
     }
 
     private static int frameLength(TextMessage message) {

@@ -8,6 +8,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -38,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * Both skip Tomcat's check that no partial message is in progress; that holds because a connection's data
  * frames are only ever written whole, one batch at a time ({@link Outbox}).
  *
+ * <p>For plain (not TLS) NIO connections, {@link #tryWriteNow} also writes frames straight to the connection's
+ * {@link SocketChannel}, non-blocking, under the same lock: the fan-out thread writes a round's frames itself and
+ * needs a writer thread only for the rest of what the socket did not take. Tomcat's own writes are blocking and
+ * complete while they hold that lock, so its buffers hold nothing of this connection's when we write around them.
+ *
  * <p>If another Tomcat version lacks these members, {@link #of} returns null and callers use JSR-356 (slower,
  * the same frames on the wire). Thread-safety: as the session; one writer at a time.
  */
@@ -56,9 +62,11 @@ final class TomcatFrames {
     private static final MethodHandle LOCK;
     /** (session) endpoint. */
     private static final MethodHandle ENDPOINT;
+    /** (server endpoint) its socket wrapper, or null where the endpoint is not Tomcat's server endpoint. */
+    private static final MethodHandle SOCKET_WRAPPER;
 
     static {
-        MethodHandle[] handles = new MethodHandle[5];
+        MethodHandle[] handles = new MethodHandle[6];
         try {
             Class<?> base = Class.forName("org.apache.tomcat.websocket.WsRemoteEndpointImplBase");
             Class<?> session = Class.forName("org.apache.tomcat.websocket.WsSession");
@@ -79,23 +87,49 @@ final class TomcatFrames {
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.warn("Tomcat's WebSocket internals are not reachable ({}); frames are sent through JSR-356",
                     e.toString());
-            handles = new MethodHandle[5];
+            handles = new MethodHandle[6];
+        }
+        if (handles[4] != null) {
+            try {
+                Class<?> server = Class.forName("org.apache.tomcat.websocket.server.WsRemoteEndpointImplServer");
+                handles[5] = MethodHandles.lookup().unreflectGetter(accessible(server.getDeclaredField("socketWrapper")))
+                        .asType(MethodType.methodType(Object.class, Object.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.warn("Tomcat's socket wrapper is not reachable ({}); writes go through Tomcat", e.toString());
+            }
         }
         SEND_MESSAGE = handles[0];
         WRITE = handles[1];
         ACQUIRE = handles[2];
         LOCK = handles[3];
         ENDPOINT = handles[4];
+        SOCKET_WRAPPER = handles[5];
+    }
+
+    /** What {@link #tryWriteNow} did. */
+    enum Attempt {
+        /** Nothing written (the lock was taken, or no direct channel); the lock is not held. */
+        NOT_STARTED,
+        /** All of it written; the lock is released. */
+        WRITTEN,
+        /**
+         * Part of it written, the rest is left in the buffer; the lock stays held so that no other frame can come
+         * between the two parts, and {@link #finishHeld} must be called to write the rest and release it.
+         */
+        PARTIAL
     }
 
     private final Object endpoint;
     private final Semaphore lock;
     private final boolean rawFrames;
+    /** The connection's socket, where it is plain NIO with no extension; null otherwise. */
+    private final SocketChannel channel;
 
-    private TomcatFrames(Object endpoint, Semaphore lock, boolean rawFrames) {
+    private TomcatFrames(Object endpoint, Semaphore lock, boolean rawFrames, SocketChannel channel) {
         this.endpoint = endpoint;
         this.lock = lock;
         this.rawFrames = rawFrames;
+        this.channel = channel;
     }
 
     /** True if this Tomcat's internals were found (otherwise every connection goes through JSR-356). */
@@ -114,12 +148,43 @@ final class TomcatFrames {
                 return null;
             }
             Semaphore lock = (Semaphore) LOCK.invokeExact(endpoint);
-            return new TomcatFrames(endpoint, lock, session.getNegotiatedExtensions().isEmpty());
+            boolean rawFrames = session.getNegotiatedExtensions().isEmpty();
+            return new TomcatFrames(endpoint, lock, rawFrames, rawFrames ? plainChannel(endpoint) : null);
         } catch (Throwable e) {
             log.warn("Tomcat's WebSocket internals are not reachable ({}); frames are sent through JSR-356",
                     e.toString());
             return null;
         }
+    }
+
+    /**
+     * The socket under {@code endpoint} if it is a plain NIO connection (TLS frames must go through Tomcat's
+     * encryption), else null. The SocketChannel itself is kept, not Tomcat's NioChannel: Tomcat recycles those for
+     * later connections, so a stale reference could write into another client's socket; a closed SocketChannel
+     * only throws.
+     */
+    private static SocketChannel plainChannel(Object endpoint) {
+        if (SOCKET_WRAPPER == null
+                || !"org.apache.tomcat.websocket.server.WsRemoteEndpointImplServer".equals(endpoint.getClass().getName())) {
+            return null;
+        }
+        try {
+            Object wrapper = (Object) SOCKET_WRAPPER.invokeExact(endpoint);
+            Object socket = wrapper.getClass().getMethod("getSocket").invoke(wrapper);
+            if (socket == null || !"org.apache.tomcat.util.net.NioChannel".equals(socket.getClass().getName())) {
+                return null;
+            }
+            Object channel = socket.getClass().getMethod("getIOChannel").invoke(socket);
+            return channel instanceof SocketChannel plain && !plain.isBlocking() ? plain : null;
+        } catch (Throwable e) {
+            log.debug("No direct socket writes for this connection: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** True if {@link #tryWriteNow} may write: a plain NIO socket and no extension. */
+    boolean directWrites() {
+        return channel != null;
     }
 
     /** True if {@link #writeFrames} may be used: no extension transforms this session's frames. */
@@ -161,6 +226,39 @@ final class TomcatFrames {
         } catch (Throwable e) {
             throw new IOException(e);
         }
+        finishHeld(frames, timeoutMillis);
+    }
+
+    /**
+     * Writes {@code frames} (complete, unmasked frames; only when {@link #directWrites()}) to the socket as far as
+     * it takes them now, never blocking: the caller may be the fan-out thread. See {@link Attempt} for what the
+     * caller must do after each outcome. On an exception nothing is held.
+     */
+    Attempt tryWriteNow(ByteBuffer frames) throws IOException {
+        if (channel == null || !lock.tryAcquire()) {
+            return Attempt.NOT_STARTED;
+        }
+        boolean release = true;
+        try {
+            channel.write(frames);
+            if (frames.hasRemaining()) {
+                release = false;
+                return Attempt.PARTIAL;
+            }
+            return Attempt.WRITTEN;
+        } finally {
+            if (release) {
+                lock.release();
+            }
+        }
+    }
+
+    /**
+     * Writes the rest of {@code frames} while holding the lock (after {@link Attempt#PARTIAL}, or taken by
+     * {@link #writeFrames}) and releases it; blocks like {@link #writeFrames}.
+     */
+    void finishHeld(ByteBuffer frames, long timeoutMillis) throws IOException {
+        long expiry = System.currentTimeMillis() + timeoutMillis;
         boolean release = true;
         try {
             CompletableFuture<SendResult> done = new CompletableFuture<>();

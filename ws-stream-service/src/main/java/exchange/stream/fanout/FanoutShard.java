@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
+import exchange.stream.connection.FrameCache;
 import exchange.stream.connection.Outbox;
 
 import org.slf4j.Logger;
@@ -18,7 +19,9 @@ import org.springframework.web.socket.TextMessage;
 /**
  * One fan-out thread and the share of connections it writes to. Writing one message to 2,000 sockets is
  * thousands of system calls; split over one thread per CPU it takes a fraction of the time, and Lettuce's I/O
- * thread only hands each message over. A connection belongs to one shard, so its messages stay in order.
+ * thread only hands each message over. The shard's thread writes each round's frames to the sockets itself,
+ * without blocking (framed once for all connections that get the same messages, {@link FrameCache}); a
+ * connection whose socket does not take them all at once gets a writer thread for the rest. A connection belongs to one shard, so its messages stay in order.
  *
  * <p>Bound: at most {@code capacity} messages wait; when full, {@link #submit} blocks the Redis listener until
  * there is room (back-pressure to Redis, see {@code exchange.stream.fanout-queue}).
@@ -90,6 +93,7 @@ final class FanoutShard {
     private void run() {
         List<Delivery> round = new ArrayList<>();
         List<Outbox> due = new ArrayList<>();
+        FrameCache frames = new FrameCache();
         long nextRound = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {
             try {
@@ -124,16 +128,19 @@ final class FanoutShard {
                 }
             } finally {
                 // Every writer made due must be started, whatever happened: a due writer that never starts
-                // leaves its connection silent until its buffer overflows.
+                // leaves its connection silent until its buffer overflows. Written from here where the socket
+                // takes it at once, which is nearly always: a thread per connection and round cost more than the
+                // write itself.
                 for (Outbox outbox : due) {
                     try {
-                        outbox.startWriter();
+                        outbox.writeNow(frames);
                     } catch (Throwable e) {
                         log.error("Starting a writer failed", e);
                     }
                 }
                 due.clear();
                 round.clear();
+                frames.clear();
             }
         }
     }

@@ -241,6 +241,134 @@ class OutboxTests {
         release.countDown();
     }
 
+    @Test
+    void writeNowWritesFromTheCallingThreadAndStartsNoWriterWhenTheSocketTakesItAll() {
+        ScriptedWriter writer = new ScriptedWriter("all", "all");
+        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        assertThat(outbox.offerDeferred(new TextMessage("a"))).isTrue();
+        assertThat(outbox.offerDeferred(new TextMessage("b"))).isFalse();
+        assertThat(outbox.writeNow(new FrameCache())).isTrue();
+        assertThat(writer.log).containsExactly("now [a, b]");
+        assertThat(writers.tasks).as("no writer thread").isEmpty();
+        assertThat(sent.count()).isEqualTo(2);
+        assertThat(outbox.offerDeferred(new TextMessage("c"))).as("the write ended; due again").isTrue();
+        assertThat(outbox.writeNow(new FrameCache())).isTrue();
+        assertThat(writer.log).containsExactly("now [a, b]", "now [c]");
+        assertThat(terminated).isEmpty();
+    }
+
+    @Test
+    void whatTheSocketDidNotTakeIsFinishedByAWriterBeforeAnythingQueuedLater() {
+        ScriptedWriter writer = new ScriptedWriter("part");
+        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        outbox.offerDeferred(new TextMessage("a"));
+        assertThat(outbox.writeNow(new FrameCache())).isTrue();
+        assertThat(writers.tasks).as("a writer for the rest").hasSize(1);
+        assertThat(outbox.offer(new TextMessage("b"))).isTrue();
+        assertThat(writers.tasks).as("b waits behind the writer already due").hasSize(1);
+        assertThat(sent.count()).as("a is not sent until its rest is").isZero();
+        writers.runAll();
+        assertThat(writer.log).containsExactly("now [a]", "rest [a]", "batch [b]");
+        assertThat(sent.count()).isEqualTo(2);
+        assertThat(terminated).isEmpty();
+    }
+
+    @Test
+    void aBatchTheSocketTookNothingOfGoesWholeToAWriter() {
+        ScriptedWriter writer = new ScriptedWriter("none");
+        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        outbox.offerDeferred(new TextMessage("a"));
+        outbox.offerDeferred(new TextMessage("b"));
+        assertThat(outbox.writeNow(new FrameCache())).isTrue();
+        writers.runAll();
+        assertThat(writer.log).containsExactly("now [a, b]", "batch [a, b]");
+        assertThat(sent.count()).isEqualTo(2);
+    }
+
+    @Test
+    void messagesQueuedWhileWritingNowGetAWriterOfTheirOwn() {
+        Outbox[] self = new Outbox[1];
+        ScriptedWriter writer = new ScriptedWriter("all") {
+            @Override
+            public Outbox.Pending tryWrite(List<TextMessage> batch, FrameCache cache) throws IOException {
+                self[0].offer(new TextMessage("late"));
+                return super.tryWrite(batch, cache);
+            }
+        };
+        Outbox outbox = self[0] = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        outbox.offerDeferred(new TextMessage("a"));
+        assertThat(outbox.writeNow(new FrameCache())).isTrue();
+        assertThat(writers.tasks).hasSize(1);
+        writers.runAll();
+        assertThat(writer.log).containsExactly("now [a]", "batch [late]");
+    }
+
+    @Test
+    void writeNowNeverWaitsForAControlFrameInProgress() throws Exception {
+        ScriptedWriter writer = new ScriptedWriter();
+        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        CountDownLatch inControlFrame = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread ping = Thread.startVirtualThread(() -> outbox.betweenBatches(10_000, () -> {
+            inControlFrame.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertThat(inControlFrame.await(10, TimeUnit.SECONDS)).isTrue();
+        outbox.offerDeferred(new TextMessage("a"));
+        assertThat(outbox.writeNow(new FrameCache())).isTrue();
+        assertThat(writer.log).as("not tried from the caller's thread").isEmpty();
+        assertThat(writers.tasks).as("left to a writer, which waits for the control frame").hasSize(1);
+        release.countDown();
+        ping.join(10_000);
+        writers.runAll();
+        assertThat(writer.log).containsExactly("batch [a]");
+    }
+
+    @Test
+    void aFailedWriteNowClosesTheConnection() {
+        ScriptedWriter writer = new ScriptedWriter("fail");
+        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        outbox.offerDeferred(new TextMessage("a"));
+        assertThat(outbox.writeNow(new FrameCache())).isFalse();
+        assertThat(terminated).containsExactly(CloseStatus.SERVER_ERROR);
+        assertThat(outbox.offer(new TextMessage("b"))).isFalse();
+        assertThat(writers.tasks).isEmpty();
+    }
+
+    /**
+     * A writer whose {@code tryWrite} does what it is told, in turn: "all" (the socket took everything), "part"
+     * (a rest is pending), "none" (nothing written), "fail" (an I/O error); logs what it was asked to write.
+     */
+    private static class ScriptedWriter implements Outbox.Writer {
+        final List<String> log = new CopyOnWriteArrayList<>();
+        private final ArrayDeque<String> outcomes;
+
+        ScriptedWriter(String... outcomes) {
+            this.outcomes = new ArrayDeque<>(List.of(outcomes));
+        }
+
+        @Override
+        public void write(List<TextMessage> batch, Runnable progress) {
+            log.add("batch " + payloads(batch));
+        }
+
+        @Override
+        public Outbox.Pending tryWrite(List<TextMessage> batch, FrameCache cache) throws IOException {
+            List<String> payloads = payloads(batch);
+            log.add("now " + payloads);
+            return switch (outcomes.remove()) {
+                case "all" -> Outbox.Pending.DONE;
+                case "part" -> () -> log.add("rest " + payloads);
+                case "none" -> null;
+                default -> throw new IOException("Broken pipe");
+            };
+        }
+    }
+
     /** Records each batch in {@code log}, signals {@code writing}, and blocks until {@code release}. */
     private static Outbox.Writer blockingWriter(CountDownLatch writing, CountDownLatch release, List<String> log) {
         return (batch, progress) -> {

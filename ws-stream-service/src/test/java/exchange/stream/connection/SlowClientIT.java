@@ -67,6 +67,37 @@ class SlowClientIT extends StreamIntegrationTest {
         }
     }
 
+    @Test
+    void aClientThatFallsBehindForAWhileGetsEverythingInOrderOnceItReads() throws Exception {
+        try (RawClient sluggish = new RawClient(port)) {
+            sluggish.sendText("{\"method\":\"SUBSCRIBE\",\"params\":[\"trade.SOL_USDC\"]}");
+            await(() -> fanout.subscriberCount("trade.SOL_USDC") == 1, Duration.ofSeconds(5), "1 subscriber");
+            double droppedBefore = dropped();
+
+            // About 1 MB/s that it does not read, until the server's socket buffer (up to 4 MB here) is full and a
+            // write has to wait part-way through a batch; then 100 ms more, which queue behind that write. Inside the
+            // 2 s send limit and the outbound buffer, so it is not cut off.
+            String padding = "y".repeat(1000);
+            List<String> sent = new ArrayList<>();
+            int blockedAt = -1;
+            long start = System.nanoTime();
+            for (int i = 0; i < 20_000 && (blockedAt < 0 || i < blockedAt + 100); i++) {
+                LockSupport.parkNanos(start + i * 1_000_000L - System.nanoTime());
+                String trade = TestData.trade("SOL_USDC", i).replace("\"m\":true", "\"m\":true,\"pad\":\"" + padding + "\"");
+                sent.add(trade);
+                publisher.publish("trade.SOL_USDC", trade);
+                if (blockedAt < 0 && connections.connections().stream()
+                        .anyMatch(connection -> connection.outbox().sendStartedNanos() != 0)) {
+                    blockedAt = i;
+                }
+            }
+            assertThat(blockedAt).as("a write waited for the client").isPositive();
+            assertThat(sluggish.readTexts(sent.size())).isEqualTo(sent);
+            assertThat(dropped()).isEqualTo(droppedBefore);
+            assertThat(fanout.subscriberCount("trade.SOL_USDC")).isEqualTo(1);
+        }
+    }
+
     private double dropped() {
         var counter = meters.find("stream.clients.dropped").tag("reason", "Slow consumer").counter();
         return counter == null ? 0 : counter.count();
