@@ -106,6 +106,9 @@ final class TomcatFrames {
         SOCKET_WRAPPER = handles[5];
     }
 
+    /** Set once the first connection's socket could not be reached, so that this is logged once. */
+    private static volatile boolean directWritesFailed;
+
     /** What {@link #tryWriteNow} did. */
     enum Attempt {
         /** Nothing written (the lock was taken, or no direct channel); the lock is not held. */
@@ -135,6 +138,11 @@ final class TomcatFrames {
     /** True if this Tomcat's internals were found (otherwise every connection goes through JSR-356). */
     static boolean available() {
         return ENDPOINT != null;
+    }
+
+    /** True if this Tomcat's socket wrapper was found (otherwise no connection is written from the fan-out thread). */
+    static boolean directWritesAvailable() {
+        return SOCKET_WRAPPER != null;
     }
 
     /** The endpoint of {@code session}, or null if it is not a Tomcat session this class can reach. */
@@ -177,7 +185,10 @@ final class TomcatFrames {
             Object channel = socket.getClass().getMethod("getIOChannel").invoke(socket);
             return channel instanceof SocketChannel plain && !plain.isBlocking() ? plain : null;
         } catch (Throwable e) {
-            log.debug("No direct socket writes for this connection: {}", e.toString());
+            if (!directWritesFailed) {
+                directWritesFailed = true;
+                log.warn("No direct socket writes ({}); batches are written by writer threads", e.toString());
+            }
             return null;
         }
     }

@@ -17,6 +17,8 @@ class TomcatBatchWriterTests {
         // Without them every delivery is re-encoded and framed per connection through JSR-356; a Tomcat upgrade
         // that moves them must fail here, not silently cost most of the service's CPU.
         assertThat(TomcatFrames.available()).isTrue();
+        // Without it every batch is written by a virtual thread of its own, as before the fan-out threads wrote.
+        assertThat(TomcatFrames.directWritesAvailable()).isTrue();
     }
 
     @Test
