@@ -23,6 +23,7 @@ public final class ClientConnection {
 
     private final WebSocketSession session;
     private final jakarta.websocket.Session nativeSession;
+    private final TomcatBatchWriter writer;
     private final Outbox outbox;
     private final FrameRateLimiter rateLimiter;
     private final ConnectionRegistry registry;
@@ -40,8 +41,9 @@ public final class ClientConnection {
         this.registry = registry;
         this.sendTimeoutMillis = sendTimeoutMillis;
         this.rateLimiter = new FrameRateLimiter(framesPerSecond);
-        this.outbox = new Outbox(new TomcatBatchWriter(nativeSession, sendTimeoutMillis),
-                Thread::startVirtualThread, maxMessages, maxChars, registry.messagesOut(), status -> terminate(status));
+        this.writer = new TomcatBatchWriter(nativeSession, sendTimeoutMillis);
+        this.outbox = new Outbox(writer, Thread::startVirtualThread, maxMessages, maxChars, registry.messagesOut(),
+                status -> terminate(status));
     }
 
     public String id() {
@@ -50,6 +52,11 @@ public final class ClientConnection {
 
     public Outbox outbox() {
         return outbox;
+    }
+
+    /** True if the fan-out thread can write this connection's socket itself (for tests and diagnostics). */
+    boolean directWrites() {
+        return writer.directWrites();
     }
 
     /** The stream names this connection is subscribed to (the handler keeps it; thread-safe set). */

@@ -62,7 +62,12 @@ public final class Outbox {
         /** Nothing left. */
         Pending DONE = () -> { };
 
+        /** Writes the rest, blocking up to the send timeout, and gives the socket back. */
         void finish() throws IOException;
+
+        /** Gives up the rest when nobody can write it; the connection cannot be used after this. */
+        default void abort() {
+        }
     }
 
     /** A batch list that grew past this many messages is not kept for the next batch. */
@@ -80,8 +85,10 @@ public final class Outbox {
     private final Consumer<CloseStatus> terminate;
 
     /**
-     * Held by the writing task for one batch at a time, and by control frames (ping, close), so they never
-     * interleave with a batch. Fair, so a waiting control frame goes before the writer's next batch.
+     * Held by whoever writes a batch (the writing task, or the fan-out thread in {@link #writeNow}, which only
+     * tries it) and by control frames (ping, close), so they never interleave with a batch. Fair, so a waiting
+     * control frame goes before the writer's next batch. The rest of a batch that {@link #writeNow} began is
+     * written without it: that rest already holds the socket's own frame lock, which a control frame needs too.
      */
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private ArrayList<TextMessage> queue = new ArrayList<>(4);
@@ -138,7 +145,8 @@ public final class Outbox {
     /**
      * Does what {@link #startWriter()} does, but first writes what is queued from the calling thread as far as the
      * socket takes it without blocking ({@link Writer#tryWrite}, frames shared through {@code cache}): a writer
-     * thread is started only for what is left. For the fan-out thread, which finds nearly every socket ready.
+     * thread is started only for what is left. For the fan-out thread, which finds nearly every socket ready. Like
+     * {@link #startWriter()}, only to be called once after an {@link #offerDeferred} returned true.
      */
     public boolean writeNow(FrameCache cache) {
         if (!writeLock.tryLock()) {
@@ -160,6 +168,9 @@ public final class Outbox {
         } catch (IOException | RuntimeException e) {
             failed(e);
             return false;
+        } catch (Error e) {
+            failed(e);
+            throw e;
         } finally {
             writeLock.unlock();
         }
@@ -182,6 +193,9 @@ public final class Outbox {
             writers.execute(() -> writeQueued(first, pending));
             return true;
         } catch (RuntimeException e) {
+            if (pending != null) {
+                pending.abort();
+            }
             failed(e);
             return false;
         }

@@ -83,7 +83,17 @@ final class TomcatBatchWriter implements Outbox.Writer {
         return switch (frames.tryWriteNow(framed)) {
             case NOT_STARTED -> null;
             case WRITTEN -> Outbox.Pending.DONE;
-            case PARTIAL -> () -> frames.finishHeld(framed, sendTimeoutMillis);
+            case PARTIAL -> new Outbox.Pending() {
+                @Override
+                public void finish() throws IOException {
+                    frames.finishHeld(framed, sendTimeoutMillis);
+                }
+
+                @Override
+                public void abort() {
+                    frames.abortHeld();
+                }
+            };
         };
     }
 
@@ -103,6 +113,11 @@ final class TomcatBatchWriter implements Outbox.Writer {
             buffer.put(payload);
         }
         return buffer.flip();
+    }
+
+    /** True if {@link #tryWrite} can write this connection from the calling thread (plain NIO, no extension). */
+    boolean directWrites() {
+        return frames != null && frames.directWrites();
     }
 
     /** Bytes of messages {@code from} (inclusive) to {@code to} as frames. */

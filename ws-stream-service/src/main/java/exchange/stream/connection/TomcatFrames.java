@@ -8,6 +8,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * <p>For plain (not TLS) NIO connections, {@link #tryWriteNow} also writes frames straight to the connection's
  * {@link SocketChannel}, non-blocking, under the same lock: the fan-out thread writes a round's frames itself and
  * needs a writer thread only for the rest of what the socket did not take. Tomcat's own writes are blocking and
- * complete while they hold that lock, so its buffers hold nothing of this connection's when we write around them.
+ * complete while they hold that lock, so its buffers hold nothing of this connection's when we write around them;
+ * the one exception, a blocking write of Tomcat's that timed out and left the lock with its bytes still pending,
+ * closes the session, and nothing is written to a session that is not open.
  *
  * <p>If another Tomcat version lacks these members, {@link #of} returns null and callers use JSR-356 (slower,
  * the same frames on the wire). Thread-safety: as the session; one writer at a time.
@@ -51,6 +54,7 @@ final class TomcatFrames {
 
     private static final Logger log = LoggerFactory.getLogger(TomcatFrames.class);
     private static final byte TEXT_OPCODE = 0x1;
+    private static final String SERVER_ENDPOINT = "org.apache.tomcat.websocket.server.WsRemoteEndpointImplServer";
 
     /** (endpoint, byte opcode, ByteBuffer payload, boolean last) void. */
     private static final MethodHandle SEND_MESSAGE;
@@ -91,8 +95,8 @@ final class TomcatFrames {
         }
         if (handles[4] != null) {
             try {
-                Class<?> server = Class.forName("org.apache.tomcat.websocket.server.WsRemoteEndpointImplServer");
-                handles[5] = MethodHandles.lookup().unreflectGetter(accessible(server.getDeclaredField("socketWrapper")))
+                Field wrapper = Class.forName(SERVER_ENDPOINT).getDeclaredField("socketWrapper");
+                handles[5] = MethodHandles.lookup().unreflectGetter(accessible(wrapper))
                         .asType(MethodType.methodType(Object.class, Object.class));
             } catch (ReflectiveOperationException | RuntimeException e) {
                 log.warn("Tomcat's socket wrapper is not reachable ({}); writes go through Tomcat", e.toString());
@@ -122,13 +126,15 @@ final class TomcatFrames {
         PARTIAL
     }
 
+    private final Session session;
     private final Object endpoint;
     private final Semaphore lock;
     private final boolean rawFrames;
     /** The connection's socket, where it is plain NIO with no extension; null otherwise. */
     private final SocketChannel channel;
 
-    private TomcatFrames(Object endpoint, Semaphore lock, boolean rawFrames, SocketChannel channel) {
+    private TomcatFrames(Session session, Object endpoint, Semaphore lock, boolean rawFrames, SocketChannel channel) {
+        this.session = session;
         this.endpoint = endpoint;
         this.lock = lock;
         this.rawFrames = rawFrames;
@@ -157,7 +163,7 @@ final class TomcatFrames {
             }
             Semaphore lock = (Semaphore) LOCK.invokeExact(endpoint);
             boolean rawFrames = session.getNegotiatedExtensions().isEmpty();
-            return new TomcatFrames(endpoint, lock, rawFrames, rawFrames ? plainChannel(endpoint) : null);
+            return new TomcatFrames(session, endpoint, lock, rawFrames, rawFrames ? plainChannel(endpoint) : null);
         } catch (Throwable e) {
             log.warn("Tomcat's WebSocket internals are not reachable ({}); frames are sent through JSR-356",
                     e.toString());
@@ -172,8 +178,7 @@ final class TomcatFrames {
      * only throws.
      */
     private static SocketChannel plainChannel(Object endpoint) {
-        if (SOCKET_WRAPPER == null
-                || !"org.apache.tomcat.websocket.server.WsRemoteEndpointImplServer".equals(endpoint.getClass().getName())) {
+        if (SOCKET_WRAPPER == null || !SERVER_ENDPOINT.equals(endpoint.getClass().getName())) {
             return null;
         }
         try {
@@ -237,6 +242,10 @@ final class TomcatFrames {
         } catch (Throwable e) {
             throw new IOException(e);
         }
+        if (!session.isOpen()) {
+            lock.release();
+            throw new ClosedChannelException();
+        }
         finishHeld(frames, timeoutMillis);
     }
 
@@ -246,11 +255,16 @@ final class TomcatFrames {
      * caller must do after each outcome. On an exception nothing is held.
      */
     Attempt tryWriteNow(ByteBuffer frames) throws IOException {
-        if (channel == null || !lock.tryAcquire()) {
+        // An interrupted thread's write would close the channel (it is interruptible): leave it to a writer.
+        if (channel == null || Thread.currentThread().isInterrupted() || !lock.tryAcquire()) {
             return Attempt.NOT_STARTED;
         }
         boolean release = true;
         try {
+            // Closing (by either side) sends the Close frame under this lock; no data frame may follow it.
+            if (!session.isOpen()) {
+                throw new ClosedChannelException();
+            }
             channel.write(frames);
             if (frames.hasRemaining()) {
                 release = false;
@@ -261,6 +275,20 @@ final class TomcatFrames {
             if (release) {
                 lock.release();
             }
+        }
+    }
+
+    /**
+     * Gives up the rest of {@code frames} after {@link Attempt#PARTIAL} when no writer can take it: the connection's
+     * byte stream ends inside a frame, so its socket is closed, and the lock is released.
+     */
+    void abortHeld() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("Closing an abandoned connection failed: {}", e.toString());
+        } finally {
+            lock.release();
         }
     }
 

@@ -21,7 +21,8 @@ import org.springframework.web.socket.TextMessage;
  * thousands of system calls; split over one thread per CPU it takes a fraction of the time, and Lettuce's I/O
  * thread only hands each message over. The shard's thread writes each round's frames to the sockets itself,
  * without blocking (framed once for all connections that get the same messages, {@link FrameCache}); a
- * connection whose socket does not take them all at once gets a writer thread for the rest. A connection belongs to one shard, so its messages stay in order.
+ * connection whose socket does not take them all at once gets a writer thread for the rest. A connection belongs
+ * to one shard, so its messages stay in order.
  *
  * <p>Bound: at most {@code capacity} messages wait; when full, {@link #submit} blocks the Redis listener until
  * there is room (back-pressure to Redis, see {@code exchange.stream.fanout-queue}).
@@ -135,7 +136,7 @@ final class FanoutShard {
                     try {
                         outbox.writeNow(frames);
                     } catch (Throwable e) {
-                        log.error("Starting a writer failed", e);
+                        log.error("Writing a round failed", e);
                     }
                 }
                 due.clear();

@@ -339,9 +339,37 @@ class OutboxTests {
         assertThat(writers.tasks).isEmpty();
     }
 
+    @Test
+    void aRestThatTimesOutClosesTheConnectionAsASlowConsumer() {
+        ScriptedWriter writer = new ScriptedWriter("part-timeout");
+        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        outbox.offerDeferred(new TextMessage("a"));
+        assertThat(outbox.writeNow(new FrameCache())).isTrue();
+        outbox.offer(new TextMessage("b"));
+        writers.runAll();
+        assertThat(terminated).containsExactly(CloseCodes.SLOW_CONSUMER);
+        assertThat(writer.log).as("nothing after the failed rest").containsExactly("now [a]", "rest [a]");
+        assertThat(sent.count()).isZero();
+    }
+
+    @Test
+    void aRestThatNoWriterCanTakeIsAbortedAndTheConnectionClosed() {
+        ScriptedWriter writer = new ScriptedWriter("part");
+        Executor rejecting = task -> {
+            throw new RejectedExecutionException("shutting down");
+        };
+        Outbox outbox = new Outbox(writer, rejecting, 10, 1000, sent, terminated::add);
+        outbox.offerDeferred(new TextMessage("a"));
+        assertThat(outbox.writeNow(new FrameCache())).isFalse();
+        assertThat(writer.log).containsExactly("now [a]", "abort [a]");
+        assertThat(terminated).containsExactly(CloseStatus.SERVER_ERROR);
+        assertThat(outbox.offer(new TextMessage("b"))).isFalse();
+    }
+
     /**
      * A writer whose {@code tryWrite} does what it is told, in turn: "all" (the socket took everything), "part"
-     * (a rest is pending), "none" (nothing written), "fail" (an I/O error); logs what it was asked to write.
+     * (a rest is pending), "part-timeout" (a rest is pending and times out), "none" (nothing written), "fail" (an
+     * I/O error); logs what it was asked to write, and each rest written or aborted.
      */
     private static class ScriptedWriter implements Outbox.Writer {
         final List<String> log = new CopyOnWriteArrayList<>();
@@ -360,9 +388,23 @@ class OutboxTests {
         public Outbox.Pending tryWrite(List<TextMessage> batch, FrameCache cache) throws IOException {
             List<String> payloads = payloads(batch);
             log.add("now " + payloads);
-            return switch (outcomes.remove()) {
+            String outcome = outcomes.remove();
+            return switch (outcome) {
                 case "all" -> Outbox.Pending.DONE;
-                case "part" -> () -> log.add("rest " + payloads);
+                case "part", "part-timeout" -> new Outbox.Pending() {
+                    @Override
+                    public void finish() throws IOException {
+                        log.add("rest " + payloads);
+                        if (outcome.equals("part-timeout")) {
+                            throw new IOException(new SocketTimeoutException());
+                        }
+                    }
+
+                    @Override
+                    public void abort() {
+                        log.add("abort " + payloads);
+                    }
+                };
                 case "none" -> null;
                 default -> throw new IOException("Broken pipe");
             };

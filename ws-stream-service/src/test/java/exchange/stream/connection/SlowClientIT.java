@@ -48,7 +48,8 @@ class SlowClientIT extends StreamIntegrationTest {
             long start = System.nanoTime();
             for (int i = 0; i < 4000; i++) {
                 LockSupport.parkNanos(start + i * 1_000_000L - System.nanoTime());
-                String trade = TestData.trade("SOL_USDC", i).replace("\"m\":true", "\"m\":true,\"pad\":\"" + padding + "\"");
+                String trade = TestData.trade("SOL_USDC", i)
+                        .replace("\"m\":true", "\"m\":true,\"pad\":\"" + padding + "\"");
                 sent.add(trade);
                 publisher.publish("trade.SOL_USDC", trade);
             }
@@ -73,6 +74,10 @@ class SlowClientIT extends StreamIntegrationTest {
             sluggish.sendText("{\"method\":\"SUBSCRIBE\",\"params\":[\"trade.SOL_USDC\"]}");
             await(() -> fanout.subscriberCount("trade.SOL_USDC") == 1, Duration.ofSeconds(5), "1 subscriber");
             double droppedBefore = dropped();
+            ClientConnection connection = connections.connections().stream()
+                    .filter(c -> !c.isClosing() && c.streams().contains("trade.SOL_USDC")).findFirst().orElseThrow();
+            assertThat(connection.directWrites()).as("written by the fan-out thread, not by a writer per batch")
+                    .isTrue();
 
             // About 1 MB/s that it does not read, until the server's socket buffer (up to 4 MB here) is full and a
             // write has to wait part-way through a batch; then 100 ms more, which queue behind that write. Inside the
@@ -83,11 +88,11 @@ class SlowClientIT extends StreamIntegrationTest {
             long start = System.nanoTime();
             for (int i = 0; i < 20_000 && (blockedAt < 0 || i < blockedAt + 100); i++) {
                 LockSupport.parkNanos(start + i * 1_000_000L - System.nanoTime());
-                String trade = TestData.trade("SOL_USDC", i).replace("\"m\":true", "\"m\":true,\"pad\":\"" + padding + "\"");
+                String trade = TestData.trade("SOL_USDC", i)
+                        .replace("\"m\":true", "\"m\":true,\"pad\":\"" + padding + "\"");
                 sent.add(trade);
                 publisher.publish("trade.SOL_USDC", trade);
-                if (blockedAt < 0 && connections.connections().stream()
-                        .anyMatch(connection -> connection.outbox().sendStartedNanos() != 0)) {
+                if (blockedAt < 0 && connection.outbox().sendStartedNanos() != 0) {
                     blockedAt = i;
                 }
             }
