@@ -79,7 +79,7 @@ class OutboxTests {
                 self[0].offer(new TextMessage("y"));
             }
         };
-        Outbox outbox = self[0] = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        Outbox outbox = self[0] = outbox(writer);
         outbox.offer(new TextMessage("first"));
         writers.runAll();
         assertThat(batches).containsExactly(List.of("first"), List.of("x", "y"));
@@ -244,7 +244,7 @@ class OutboxTests {
     @Test
     void writeNowWritesFromTheCallingThreadAndStartsNoWriterWhenTheSocketTakesItAll() {
         ScriptedWriter writer = new ScriptedWriter("all", "all");
-        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        Outbox outbox = outbox(writer);
         assertThat(outbox.offerDeferred(new TextMessage("a"))).isTrue();
         assertThat(outbox.offerDeferred(new TextMessage("b"))).isFalse();
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
@@ -260,7 +260,7 @@ class OutboxTests {
     @Test
     void whatTheSocketDidNotTakeIsFinishedByAWriterBeforeAnythingQueuedLater() {
         ScriptedWriter writer = new ScriptedWriter("part");
-        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        Outbox outbox = outbox(writer);
         outbox.offerDeferred(new TextMessage("a"));
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
         assertThat(writers.tasks).as("a writer for the rest").hasSize(1);
@@ -276,7 +276,7 @@ class OutboxTests {
     @Test
     void aBatchTheSocketTookNothingOfGoesWholeToAWriter() {
         ScriptedWriter writer = new ScriptedWriter("none");
-        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        Outbox outbox = outbox(writer);
         outbox.offerDeferred(new TextMessage("a"));
         outbox.offerDeferred(new TextMessage("b"));
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
@@ -295,7 +295,7 @@ class OutboxTests {
                 return super.tryWrite(batch, cache);
             }
         };
-        Outbox outbox = self[0] = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        Outbox outbox = self[0] = outbox(writer);
         outbox.offerDeferred(new TextMessage("a"));
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
         assertThat(writers.tasks).hasSize(1);
@@ -306,7 +306,7 @@ class OutboxTests {
     @Test
     void writeNowNeverWaitsForAControlFrameInProgress() throws Exception {
         ScriptedWriter writer = new ScriptedWriter();
-        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        Outbox outbox = outbox(writer);
         CountDownLatch inControlFrame = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Thread ping = Thread.startVirtualThread(() -> outbox.betweenBatches(10_000, () -> {
@@ -331,7 +331,7 @@ class OutboxTests {
     @Test
     void aFailedWriteNowClosesTheConnection() {
         ScriptedWriter writer = new ScriptedWriter("fail");
-        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        Outbox outbox = outbox(writer);
         outbox.offerDeferred(new TextMessage("a"));
         assertThat(outbox.writeNow(new FrameCache())).isFalse();
         assertThat(terminated).containsExactly(CloseStatus.SERVER_ERROR);
@@ -342,7 +342,7 @@ class OutboxTests {
     @Test
     void aRestThatTimesOutClosesTheConnectionAsASlowConsumer() {
         ScriptedWriter writer = new ScriptedWriter("part-timeout");
-        Outbox outbox = new Outbox(writer, writers, 10, 1000, sent, terminated::add);
+        Outbox outbox = outbox(writer);
         outbox.offerDeferred(new TextMessage("a"));
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
         outbox.offer(new TextMessage("b"));
@@ -409,6 +409,11 @@ class OutboxTests {
                 default -> throw new IOException("Broken pipe");
             };
         }
+    }
+
+    /** An outbox of 10 messages or 1,000 characters writing through {@code writer} on the manual executor. */
+    private Outbox outbox(Outbox.Writer writer) {
+        return new Outbox(writer, writers, 10, 1000, sent, terminated::add);
     }
 
     /** Records each batch in {@code log}, signals {@code writing}, and blocks until {@code release}. */
