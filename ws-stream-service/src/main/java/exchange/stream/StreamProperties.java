@@ -26,9 +26,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fanoutThreads threads writing to subscribers (connections are split between them); 0 = one per CPU
  * @param fanoutQueue messages waiting per fan-out thread; when full, the Redis listener waits (Redis then buffers,
  *     and past its pub/sub output limit disconnects this replica, which reconnects and re-subscribes)
- * @param fanoutWindow shortest time between two rounds of a fan-out thread: under a steady flow each connection
- *     gets at most one write per window, carrying the window's messages; after a quiet spell a message goes out
- *     at once. 0 = a round as soon as a message arrives (lowest latency, most system calls)
+ * @param fanoutWindow shortest time between two writes of a connection by its fan-out thread (unless that thread
+ *     is behind): under a steady flow each connection gets at most one write per window, carrying the window's
+ *     messages; after a quiet spell a message goes out at once. 0 = write as soon as a connection's turn comes
+ *     (lowest latency, most system calls)
  */
 @ConfigurationProperties("exchange.stream")
 public record StreamProperties(

@@ -6,14 +6,15 @@ import java.util.List;
 import org.springframework.web.socket.TextMessage;
 
 /**
- * The frames of the batches one fan-out round writes, made once per distinct batch instead of once per connection.
- * In a round every subscriber of the same streams gets the same messages (the same {@link TextMessage} objects), so
- * their batches frame to the same bytes: connections share one read-only buffer, each writing its own
- * {@link ByteBuffer#duplicate() duplicate}. A batch is recognised by the identity of its messages, in order, so a
- * hit costs a few pointer comparisons.
+ * The frames of the batches a fan-out thread writes, made once per distinct batch instead of once per connection.
+ * Subscribers of the same streams that were last written together get the same messages (the same
+ * {@link TextMessage} objects) in their next batch, so their batches frame to the same bytes: connections share one
+ * read-only buffer, each writing its own {@link ByteBuffer#duplicate() duplicate}. A batch is recognised by the
+ * identity of its messages, in order, so a hit costs a few pointer comparisons.
  *
- * <p>Holds the last {@value #ENTRIES} distinct batches until {@link #clear()}, which the owner calls at the end of each
- * round so that the messages are not kept. Not thread-safe: one per fan-out thread.
+ * <p>Holds the last {@value #ENTRIES} distinct batches (a new one replaces the oldest) until {@link #clear()}, which
+ * the owner calls when it has nothing left to write, so that idle it keeps no messages. Not thread-safe: one per
+ * fan-out thread.
  */
 public final class FrameCache {
 

@@ -98,6 +98,8 @@ public final class Outbox {
      */
     private ArrayList<TextMessage> spare = new ArrayList<>(4);
     private long queuedChars;
+    /** See {@link #pacedUntil()}; the fan-out thread's alone, so neither locked nor volatile. */
+    private long pacedUntil = System.nanoTime();
     private boolean writing;
     private boolean closed;
     private volatile long sendStartedNanos;
@@ -220,6 +222,21 @@ public final class Outbox {
         }
         terminate.accept(CloseCodes.SLOW_CONSUMER);
         return REJECTED;
+    }
+
+    /**
+     * The earliest {@link System#nanoTime()} at which the fan-out thread that owns this connection means to call
+     * {@link #writeNow} for it again, as it last set it with {@link #paceUntil}; initially the time the outbox was
+     * made. Only that thread calls this and {@link #paceUntil} (the outbox must reach it through a safe
+     * publication, as every subscription does).
+     */
+    public long pacedUntil() {
+        return pacedUntil;
+    }
+
+    /** Sets {@link #pacedUntil()}; no effect on {@link #offer} or the writer task. */
+    public void paceUntil(long nanoTime) {
+        pacedUntil = nanoTime;
     }
 
     /** Messages waiting to be written (for tests and diagnostics). */

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * frames are only ever written whole, one batch at a time ({@link Outbox}).
  *
  * <p>For plain (not TLS) NIO connections, {@link #tryWriteNow} also writes frames straight to the connection's
- * {@link SocketChannel}, non-blocking, under the same lock: the fan-out thread writes a round's frames itself and
- * needs a writer thread only for the rest of what the socket did not take. Tomcat's own writes are blocking and
+ * {@link SocketChannel}, non-blocking, under the same lock: the fan-out thread writes a connection's frames itself
+ * and needs a writer thread only for the rest of what the socket did not take. Tomcat's own writes are blocking and
  * complete while they hold that lock, so its buffers hold nothing of this connection's when we write around them;
  * the one exception, a blocking write of Tomcat's that timed out and left the lock with its bytes still pending,
  * closes the session, and nothing is written to a session that is not open.

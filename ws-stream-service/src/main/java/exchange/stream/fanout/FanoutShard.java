@@ -1,5 +1,6 @@
 package exchange.stream.fanout;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import exchange.stream.connection.FrameCache;
@@ -19,7 +21,7 @@ import org.springframework.web.socket.TextMessage;
 /**
  * One fan-out thread and the share of connections it writes to. Writing one message to 2,000 sockets is
  * thousands of system calls; split over one thread per CPU it takes a fraction of the time, and Lettuce's I/O
- * thread only hands each message over. The shard's thread writes each round's frames to the sockets itself,
+ * thread only hands each message over. The shard's thread writes the frames to the sockets itself,
  * without blocking (framed once for all connections that get the same messages, {@link FrameCache}); a
  * connection whose socket does not take them all at once gets a writer thread for the rest. A connection belongs
  * to one shard, so its messages stay in order.
@@ -34,11 +36,14 @@ final class FanoutShard {
 
     private static final Logger log = LoggerFactory.getLogger(FanoutShard.class);
     /**
-     * A connection's messages of a round wait until the round's end before its writer starts, so a round must
-     * stay well inside the outbound buffer ({@code outbound-buffer-messages}, 2048 by default), or a client that
-     * reads at once could still overflow it.
+     * Messages handed to the connections during one pass over those waiting to be written: a connection's
+     * messages wait for its turn, so a pass must stay well inside the outbound buffer
+     * ({@code outbound-buffer-messages}, 2048 by default), or a client that reads at once could still overflow
+     * it. Also the backlog from which connections are written without waiting for their window.
      */
-    private static final int MAX_ROUND = 256;
+    private static final int MAX_PASS = 256;
+    /** Connections written between two looks at the queue. */
+    private static final int CHUNK = 64;
 
     private final Map<String, Set<Outbox>> topics = new ConcurrentHashMap<>();
     private final BlockingQueue<Delivery> queue;
@@ -85,64 +90,105 @@ final class FanoutShard {
     }
 
     /**
-     * Takes what has queued up (up to {@link #MAX_ROUND} messages) as one round: each subscriber gets all of its
-     * messages of the round, and its writer is started once, after them. Rounds start at least a window apart, so
-     * under a steady flow a connection gets one socket write per window instead of one per message or two
-     * (system calls and the loopback's TCP work were most of the cost per message). A message arriving after
-     * a quiet spell, or a full round, does not wait.
+     * Hands each message to its subscribers' queues as soon as it arrives, and writes the connections that have
+     * something queued in the order they got it, {@link #CHUNK} at a time, looking at the queue again between
+     * chunks. A connection is written again at the earliest a window after its last write (unless the thread is
+     * behind, {@link #MAX_PASS} messages or more waiting), so under a steady flow it gets one socket write per
+     * window carrying the window's messages instead of one per message; after a quiet spell a message goes out at
+     * once. When the writes of all the connections take longer than a window, each connection is written once per
+     * pass over the line, with what arrived since its last write: a message waits for its connection's turn, at
+     * most about one pass, where rounds that only took in messages at their start made it wait for the next round
+     * and then for its connection's turn in that one. Connections that became due together get the same messages,
+     * so their frames are made once ({@link FrameCache}).
+     *
+     * <p>A pass ends when the connection that was last in line when it began has been written; at most
+     * {@link #MAX_PASS} messages are taken in during one pass, so a connection gets at most two passes' worth
+     * while it waits for its turn. A connection waiting for its window holds up those behind it for at most that
+     * window. Every connection that joins the line is written in its turn: one whose writer never started would
+     * stay silent until its buffer overflowed.
      */
     private void run() {
-        List<Delivery> round = new ArrayList<>();
-        List<Outbox> due = new ArrayList<>();
+        ArrayDeque<Outbox> due = new ArrayDeque<>();
+        List<Delivery> arrived = new ArrayList<>();
         FrameCache frames = new FrameCache();
-        long nextRound = System.nanoTime();
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                round.add(queue.take());
-            } catch (InterruptedException e) {
-                return;
-            }
-            for (long wait = nextRound - System.nanoTime(); wait > 0; wait = nextRound - System.nanoTime()) {
-                LockSupport.parkNanos(wait);
-                if (Thread.currentThread().isInterrupted()) {
-                    break;
-                }
-            }
-            long started = System.nanoTime();
-            queue.drainTo(round, MAX_ROUND - 1);
-            nextRound = round.size() == MAX_ROUND ? started : started + windowNanos;
-            try {
-                for (Delivery delivery : round) {
-                    Set<Outbox> subscribers = topics.get(delivery.key());
-                    if (subscribers == null) {
-                        continue;
+        int taken = 0;
+        Outbox lastOfPass = null;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (due.isEmpty()) {
+                    taken = 0;
+                    lastOfPass = null;
+                    if (arrived.isEmpty()) {
+                        // Idle: let go of the frames, and so of the messages, before waiting.
+                        frames.clear();
+                        arrived.add(queue.take());
                     }
-                    for (Outbox outbox : subscribers) {
-                        try {
-                            if (outbox.offerDeferred(delivery.message())) {
-                                due.add(outbox);
-                            }
-                        } catch (RuntimeException e) {
-                            log.error("Delivery on {} failed", delivery.key(), e);
+                }
+                queue.drainTo(arrived, Math.max(0, MAX_PASS - taken - arrived.size()));
+                taken += arrived.size();
+                distribute(arrived, due);
+                if (lastOfPass == null) {
+                    lastOfPass = due.peekLast();
+                }
+                long wait = 0;
+                boolean behind = queue.size() >= MAX_PASS;
+                for (int written = 0; written < CHUNK && !due.isEmpty(); written++) {
+                    Outbox outbox = due.peekFirst();
+                    long now = System.nanoTime();
+                    long early = outbox.pacedUntil() - now;
+                    if (early > 0 && !behind) {
+                        wait = written == 0 ? early : 0;
+                        break;
+                    }
+                    due.pollFirst();
+                    if (outbox == lastOfPass) {
+                        taken = 0;
+                        lastOfPass = due.peekLast();
+                    }
+                    outbox.paceUntil(now + windowNanos);
+                    write(outbox, frames);
+                }
+                if (wait > 0) {
+                    if (taken < MAX_PASS) {
+                        Delivery next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                        if (next != null) {
+                            arrived.add(next);
                         }
+                    } else {
+                        LockSupport.parkNanos(wait);
                     }
                 }
-            } finally {
-                // Every writer made due must be started, whatever happened: a due writer that never starts
-                // leaves its connection silent until its buffer overflows. Written from here where the socket
-                // takes it at once, which is nearly always: a thread per connection and round cost more than the
-                // write itself.
-                for (Outbox outbox : due) {
-                    try {
-                        outbox.writeNow(frames);
-                    } catch (Throwable e) {
-                        log.error("Writing a round failed", e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void write(Outbox outbox, FrameCache frames) {
+        try {
+            outbox.writeNow(frames);
+        } catch (Throwable e) {
+            log.error("Writing to a connection failed", e);
+        }
+    }
+
+    /** Queues each message for its subscribers; those it made due join the end of the line. */
+    private void distribute(List<Delivery> arrived, ArrayDeque<Outbox> due) {
+        for (Delivery delivery : arrived) {
+            Set<Outbox> subscribers = topics.get(delivery.key());
+            if (subscribers == null) {
+                continue;
+            }
+            for (Outbox outbox : subscribers) {
+                try {
+                    if (outbox.offerDeferred(delivery.message())) {
+                        due.addLast(outbox);
                     }
+                } catch (RuntimeException e) {
+                    log.error("Delivery on {} failed", delivery.key(), e);
                 }
-                due.clear();
-                round.clear();
-                frames.clear();
             }
         }
+        arrived.clear();
     }
 }

@@ -1,0 +1,74 @@
+package exchange.stream.connection;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * An {@link Outbox} for tests outside this package whose socket takes at once everything written to it, recording
+ * each write: its messages and when it happened.
+ */
+public final class RecordedOutbox {
+
+    /** One socket write: {@link System#nanoTime()} when it happened and the payloads it carried, in order. */
+    public record Write(long nanoTime, List<String> payloads) {
+    }
+
+    private final List<Write> writes = new CopyOnWriteArrayList<>();
+    private final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
+    private final Outbox outbox;
+
+    /** An outbox that holds at most {@code maxMessages} queued messages (overflow closes it as a slow consumer). */
+    public RecordedOutbox(int maxMessages) {
+        Outbox.Writer writer = new Outbox.Writer() {
+            @Override
+            public void write(List<TextMessage> batch, Runnable progress) {
+                record(batch);
+            }
+
+            @Override
+            public Outbox.Pending tryWrite(List<TextMessage> batch, FrameCache cache) {
+                record(batch);
+                return Outbox.Pending.DONE;
+            }
+        };
+        this.outbox = new Outbox(writer, task -> Thread.ofVirtual().start(task), maxMessages, Long.MAX_VALUE,
+                new SimpleMeterRegistry().counter("sent"), closes::add);
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    public List<Write> writes() {
+        return writes;
+    }
+
+    /** Every payload written so far, in order. */
+    public List<String> payloads() {
+        List<String> payloads = new ArrayList<>();
+        for (Write write : writes) {
+            payloads.addAll(write.payloads());
+        }
+        return payloads;
+    }
+
+    /** The close statuses the outbox asked for (a slow consumer's, a failed write's). */
+    public List<CloseStatus> closes() {
+        return closes;
+    }
+
+    private void record(List<TextMessage> batch) {
+        long now = System.nanoTime();
+        List<String> payloads = new ArrayList<>(batch.size());
+        for (TextMessage message : batch) {
+            payloads.add(message.getPayload());
+        }
+        writes.add(new Write(now, payloads));
+    }
+}
