@@ -30,7 +30,8 @@ import io.micrometer.core.instrument.Counter;
  * <p>Bounds and outcomes: at most {@code maxMessages} messages and {@code maxChars} characters wait (the batch
  * being written is not counted); the offer that would exceed either closes the connection with
  * {@link CloseCodes#SLOW_CONSUMER} and drops the queue. A write that cannot complete within the send time limit
- * (the writer's timeout) has the same outcome. Thread-safe.
+ * (the writer's timeout) has the same outcome. Thread-safe, except {@link #pacedUntil()} and
+ * {@link #paceUntil}, which belong to the one fan-out thread that owns the connection.
  */
 public final class Outbox {
 

@@ -36,23 +36,29 @@ final class FanoutShard {
 
     private static final Logger log = LoggerFactory.getLogger(FanoutShard.class);
     /**
-     * Messages handed to the connections during one pass over those waiting to be written: a connection's
-     * messages wait for its turn, so a pass must stay well inside the outbound buffer
+     * Messages handed to the connections during one pass over those waiting to be written. A connection's
+     * messages wait for its turn, up to two passes' worth, so twice this must stay well inside the outbound buffer
      * ({@code outbound-buffer-messages}, 2048 by default), or a client that reads at once could still overflow
-     * it. Also the backlog from which connections are written without waiting for their window.
+     * it. A backlog this large is also when connections stop waiting for their window: the thread is behind.
      */
     private static final int MAX_PASS = 256;
-    /** Connections written between two looks at the queue. */
+    /**
+     * Connections written between two looks at the queue: few enough that a message waits at most this many writes
+     * (well under a millisecond) before it is handed over, enough that looking costs little per write.
+     */
     private static final int CHUNK = 64;
 
     private final Map<String, Set<Outbox>> topics = new ConcurrentHashMap<>();
     private final BlockingQueue<Delivery> queue;
     private final long windowNanos;
+    /** Queued messages from which the thread is behind; below {@link #MAX_PASS} if the queue is smaller. */
+    private final int behindAt;
     private final Thread thread;
 
     FanoutShard(int index, int capacity, long windowNanos) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.windowNanos = windowNanos;
+        this.behindAt = Math.min(MAX_PASS, capacity);
         this.thread = Thread.ofPlatform().name("fanout-" + index).daemon().start(this::run);
     }
 
@@ -90,22 +96,21 @@ final class FanoutShard {
     }
 
     /**
-     * Hands each message to its subscribers' queues as soon as it arrives, and writes the connections that have
-     * something queued in the order they got it, {@link #CHUNK} at a time, looking at the queue again between
-     * chunks. A connection is written again at the earliest a window after its last write (unless the thread is
-     * behind, {@link #MAX_PASS} messages or more waiting), so under a steady flow it gets one socket write per
-     * window carrying the window's messages instead of one per message; after a quiet spell a message goes out at
-     * once. When the writes of all the connections take longer than a window, each connection is written once per
-     * pass over the line, with what arrived since its last write: a message waits for its connection's turn, at
-     * most about one pass, where rounds that only took in messages at their start made it wait for the next round
-     * and then for its connection's turn in that one. Connections that became due together get the same messages,
-     * so their frames are made once ({@link FrameCache}).
+     * Hands each message to its subscribers' queues as soon as it arrives (up to {@link #MAX_PASS} a pass), and
+     * writes the connections that have something queued in the order they got it, {@link #CHUNK} at a time,
+     * looking at the queue again between chunks. A connection is written again at the earliest a window after its
+     * last write (unless the thread is behind), so under a steady flow it gets one socket write per window carrying
+     * the window's messages instead of one per message; after a quiet spell a message goes out at once. When the
+     * writes of all the connections take longer than a window, each connection is written once per pass over the
+     * line, with what arrived since its last write, so a message waits for its connection's turn rather than for
+     * every connection to be written first. Connections that joined the line together and are written in the same
+     * chunk get the same messages, so their frames are made once ({@link FrameCache}).
      *
      * <p>A pass ends when the connection that was last in line when it began has been written; at most
-     * {@link #MAX_PASS} messages are taken in during one pass, so a connection gets at most two passes' worth
-     * while it waits for its turn. A connection waiting for its window holds up those behind it for at most that
-     * window. Every connection that joins the line is written in its turn: one whose writer never started would
-     * stay silent until its buffer overflowed.
+     * {@link #MAX_PASS} messages are taken in during one pass, so a connection gets at most two passes' worth while
+     * it waits for its turn, and a message waits at most about two passes (plus a window, while the head of the
+     * line waits for its own). When the thread stops or fails, every connection still in line gets a writer task:
+     * one whose writer never started would stay silent until its buffer overflowed.
      */
     private void run() {
         ArrayDeque<Outbox> due = new ArrayDeque<>();
@@ -131,7 +136,7 @@ final class FanoutShard {
                     lastOfPass = due.peekLast();
                 }
                 long wait = 0;
-                boolean behind = queue.size() >= MAX_PASS;
+                boolean behind = queue.size() >= behindAt;
                 for (int written = 0; written < CHUNK && !due.isEmpty(); written++) {
                     Outbox outbox = due.peekFirst();
                     long now = System.nanoTime();
@@ -161,6 +166,14 @@ final class FanoutShard {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            for (Outbox outbox : due) {
+                try {
+                    outbox.startWriter();
+                } catch (RuntimeException e) {
+                    log.error("Starting a writer failed", e);
+                }
+            }
         }
     }
 

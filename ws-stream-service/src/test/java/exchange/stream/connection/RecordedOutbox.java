@@ -41,12 +41,14 @@ public final class RecordedOutbox {
                 new SimpleMeterRegistry().counter("sent"), closes::add);
     }
 
+    /** The outbox to subscribe; its writes are recorded, never blocked, never partial. */
     public Outbox outbox() {
         return outbox;
     }
 
+    /** The writes so far, in order (a copy). */
     public List<Write> writes() {
-        return writes;
+        return List.copyOf(writes);
     }
 
     /** Every payload written so far, in order. */

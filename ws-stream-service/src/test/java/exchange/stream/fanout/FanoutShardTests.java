@@ -16,6 +16,9 @@ import org.springframework.web.socket.TextMessage;
 
 class FanoutShardTests {
 
+    private static final long STEADY_WINDOW = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long QUIET_WINDOW = TimeUnit.SECONDS.toNanos(2);
+
     private final List<FanoutShard> shards = new ArrayList<>();
 
     @AfterEach
@@ -29,13 +32,10 @@ class FanoutShardTests {
         List<RecordedOutbox> both = new ArrayList<>();
         List<RecordedOutbox> tradesOnly = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            RecordedOutbox connection = new RecordedOutbox(2048);
-            shard.add("trade", connection.outbox());
             if (i % 3 == 0) {
-                tradesOnly.add(connection);
+                tradesOnly.add(subscriber(shard, 2048, "trade"));
             } else {
-                shard.add("depth", connection.outbox());
-                both.add(connection);
+                both.add(subscriber(shard, 2048, "trade", "depth"));
             }
         }
         List<String> all = new ArrayList<>();
@@ -63,10 +63,8 @@ class FanoutShardTests {
 
     @Test
     void underASteadyFlowAConnectionIsWrittenAtMostOncePerWindow() throws Exception {
-        long window = TimeUnit.MILLISECONDS.toNanos(50);
-        FanoutShard shard = shard(window);
-        RecordedOutbox connection = new RecordedOutbox(2048);
-        shard.add("trade", connection.outbox());
+        FanoutShard shard = shard(STEADY_WINDOW);
+        RecordedOutbox connection = subscriber(shard, 2048, "trade");
 
         long start = System.nanoTime();
         for (int i = 0; i < 100; i++) {
@@ -78,33 +76,46 @@ class FanoutShardTests {
 
         List<RecordedOutbox.Write> writes = connection.writes();
         assertThat(writes.size()).as("one write per window, plus the first and the last")
-                .isLessThanOrEqualTo((int) (elapsed / window) + 2);
+                .isLessThanOrEqualTo((int) (elapsed / STEADY_WINDOW) + 2);
         for (int i = 1; i < writes.size(); i++) {
             assertThat(writes.get(i).nanoTime() - writes.get(i - 1).nanoTime())
                     .as("time between writes %d and %d", i - 1, i)
-                    .isGreaterThan(window - TimeUnit.MILLISECONDS.toNanos(5));
+                    .isGreaterThan(STEADY_WINDOW / 2);
         }
     }
 
     @Test
     void aMessageAfterAQuietSpellGoesOutAtOnce() throws Exception {
-        long window = TimeUnit.SECONDS.toNanos(2);
-        FanoutShard shard = shard(window);
-        RecordedOutbox connection = new RecordedOutbox(2048);
-        shard.add("trade", connection.outbox());
+        FanoutShard shard = shard(QUIET_WINDOW);
+        RecordedOutbox connection = subscriber(shard, 2048, "trade");
 
         long first = System.nanoTime();
         shard.submit("trade", new TextMessage("first"));
         Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> connection.writes().size() == 1);
         assertThat(connection.writes().get(0).nanoTime() - first).as("a new connection waits for no window")
-                .isLessThan(window / 2);
+                .isLessThan(QUIET_WINDOW / 2);
 
-        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(window) + 100);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(QUIET_WINDOW) + 100);
         long second = System.nanoTime();
         shard.submit("trade", new TextMessage("second"));
         Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> connection.writes().size() == 2);
         assertThat(connection.writes().get(1).nanoTime() - second).as("nor does one whose window has passed")
-                .isLessThan(window / 2);
+                .isLessThan(QUIET_WINDOW / 2);
+        assertThat(connection.payloads()).containsExactly("first", "second");
+    }
+
+    @Test
+    void aConnectionStillInLineWhenTheThreadStopsGetsAWriterForWhatItHas() {
+        FanoutShard shard = shard(TimeUnit.MINUTES.toNanos(10));
+        RecordedOutbox connection = subscriber(shard, 2048, "trade");
+        shard.submit("trade", new TextMessage("first"));
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> connection.writes().size() == 1);
+        shard.submit("trade", new TextMessage("second"));
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> connection.outbox().queued() == 1);
+
+        shard.stop();
+
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> connection.writes().size() == 2);
         assertThat(connection.payloads()).containsExactly("first", "second");
     }
 
@@ -113,9 +124,7 @@ class FanoutShardTests {
         FanoutShard shard = shard(0);
         List<RecordedOutbox> connections = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            RecordedOutbox connection = new RecordedOutbox(1024);
-            shard.add("trade", connection.outbox());
-            connections.add(connection);
+            connections.add(subscriber(shard, 1024, "trade"));
         }
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
@@ -131,9 +140,17 @@ class FanoutShardTests {
                     }
                 });
         for (RecordedOutbox connection : connections) {
-            assertThat(connection.writes())
-                    .allSatisfy(write -> assertThat(write.payloads()).hasSizeLessThanOrEqualTo(1024));
+            assertThat(connection.writes()).as("at most two passes' worth (256 each) while waiting for a turn")
+                    .allSatisfy(write -> assertThat(write.payloads()).hasSizeLessThanOrEqualTo(512));
         }
+    }
+
+    private static RecordedOutbox subscriber(FanoutShard shard, int maxMessages, String... keys) {
+        RecordedOutbox connection = new RecordedOutbox(maxMessages);
+        for (String key : keys) {
+            shard.add(key, connection.outbox());
+        }
+        return connection;
     }
 
     private FanoutShard shard(long windowNanos) {
