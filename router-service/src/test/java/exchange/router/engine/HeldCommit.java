@@ -34,14 +34,20 @@ final class HeldCommit implements AutoCloseable {
         try (Statement statement = blocker.createStatement()) {
             statement.execute("SELECT * FROM engine_state WHERE id = 1 FOR UPDATE");
         }
-        CompletableFuture<EngineReply> holder = CompletableFuture.supplyAsync(() -> bus.submit(
-                StreamCommand.transfer(StreamCommand.DEPOSIT, account, "USDC", 1L, "held-" + System.nanoTime())),
-                Thread::startVirtualThread);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("""
-                SELECT count(*) FROM pg_stat_activity
-                WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE engine_state%'""")
-                .query(Long.class).single() > 0);
-        return new HeldCommit(blocker, holder);
+        try {
+            CompletableFuture<EngineReply> holder = CompletableFuture.supplyAsync(() -> bus.submit(
+                    StreamCommand.transfer(StreamCommand.DEPOSIT, account, "USDC", 1L, "held-" + System.nanoTime())),
+                    Thread::startVirtualThread);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("""
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE engine_state%'""")
+                    .query(Long.class).single() > 0);
+            return new HeldCommit(blocker, holder);
+        } catch (RuntimeException | Error e) {
+            // Left open, the lock would hold every later commit of the test run, which would then hang.
+            blocker.close();
+            throw e;
+        }
     }
 
     /** Lets the held commit through; returns the holding deposit's reply. */
