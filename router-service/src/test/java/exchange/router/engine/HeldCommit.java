@@ -30,11 +30,11 @@ final class HeldCommit implements AutoCloseable {
     /** Returns once the leader is waiting on the lock with a deposit of one unit of USDC to {@code account}. */
     static HeldCommit hold(DataSource dataSource, JdbcClient jdbc, CommandBus bus, long account) throws SQLException {
         Connection blocker = dataSource.getConnection();
-        blocker.setAutoCommit(false);
-        try (Statement statement = blocker.createStatement()) {
-            statement.execute("SELECT * FROM engine_state WHERE id = 1 FOR UPDATE");
-        }
         try {
+            blocker.setAutoCommit(false);
+            try (Statement statement = blocker.createStatement()) {
+                statement.execute("SELECT * FROM engine_state WHERE id = 1 FOR UPDATE");
+            }
             CompletableFuture<EngineReply> holder = CompletableFuture.supplyAsync(() -> bus.submit(
                     StreamCommand.transfer(StreamCommand.DEPOSIT, account, "USDC", 1L, "held-" + System.nanoTime())),
                     Thread::startVirtualThread);
@@ -43,9 +43,13 @@ final class HeldCommit implements AutoCloseable {
                     WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE engine_state%'""")
                     .query(Long.class).single() > 0);
             return new HeldCommit(blocker, holder);
-        } catch (RuntimeException | Error e) {
+        } catch (SQLException | RuntimeException | Error e) {
             // Left open, the lock would hold every later commit of the test run, which would then hang.
-            blocker.close();
+            try {
+                blocker.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }
