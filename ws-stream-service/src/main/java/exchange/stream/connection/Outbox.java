@@ -17,10 +17,11 @@ import io.micrometer.core.instrument.Counter;
 
 /**
  * One connection's bounded outbound queue with a single writer that sends whatever has queued up as one batch.
- * {@link #offer} never blocks, whatever the client does, so the fan-out thread that calls it for each of its
- * subscribers is never held up by a slow client: the writing happens on a task started on {@code writers}
- * (virtual threads in production) while the queue is non-empty, and ends when it is empty. The fan-out thread
- * may write a batch itself first ({@link #writeNow}), as far as the socket takes it without blocking.
+ * {@link #offer} and {@link #offerDeferred(List)} never block, whatever the client does, so the fan-out thread that
+ * hands each of its subscribers its messages is never held up by a slow client: the writing happens on a task
+ * started on {@code writers} (virtual threads in production) while the queue is non-empty, and ends when it is
+ * empty. The fan-out thread may write a batch itself first ({@link #writeNow}), as far as the socket takes it
+ * without blocking.
  *
  * <p>Why batches: one Redis message goes to thousands of connections, and per delivery the cost is dominated by
  * the socket write, not by the bytes. A writer that finds k messages queued writes them with one flush (the
@@ -128,13 +129,15 @@ public final class Outbox {
     }
 
     /**
-     * Queues {@code message} like {@link #offer} but leaves starting the writer to the caller, so that one caller
-     * queuing several messages starts it once, for all of them. Returns true if this call made the writer due: the
-     * caller must then call {@link #startWriter()} once, after queuing what else it has for this connection.
-     * Returns false otherwise, including when the message was not accepted (as for {@link #offer}).
+     * Queues {@code messages}, in order, like {@link #offer} but all at once (one lock, one bound check: the
+     * connection is closed as a slow consumer if they do not all fit) and leaves starting the writer to the caller,
+     * so that a fan-out thread handing a connection everything that arrived for it since its last turn does so in
+     * one step. Returns true if this call made the writer due: the caller must then call {@link #startWriter()} or
+     * {@link #writeNow} once. Returns false otherwise, including when the messages were not accepted. The list is
+     * copied before this returns.
      */
-    public boolean offerDeferred(TextMessage message) {
-        return enqueue(message) == QUEUED_WRITER_DUE;
+    public boolean offerDeferred(List<TextMessage> messages) {
+        return enqueue(messages) == QUEUED_WRITER_DUE;
     }
 
     /**
@@ -205,13 +208,20 @@ public final class Outbox {
     }
 
     private int enqueue(TextMessage message) {
-        int length = message.getPayloadLength();
+        return enqueue(List.of(message));
+    }
+
+    private int enqueue(List<TextMessage> messages) {
+        long length = 0;
+        for (int i = 0, n = messages.size(); i < n; i++) {
+            length += messages.get(i).getPayloadLength();
+        }
         synchronized (this) {
             if (closed) {
                 return REJECTED;
             }
-            if (queue.size() < maxMessages && queuedChars + length <= maxChars) {
-                queue.add(message);
+            if (queue.size() + messages.size() <= maxMessages && queuedChars + length <= maxChars) {
+                queue.addAll(messages);
                 queuedChars += length;
                 if (writing) {
                     return QUEUED;

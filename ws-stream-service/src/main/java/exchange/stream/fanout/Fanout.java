@@ -18,7 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Topics and their subscribers. A Redis message is wrapped once in a {@link TextMessage} (its bytes unchanged:
  * the publisher's envelope is exactly what clients receive) and that one object is handed to the
- * {@link FanoutShard}s, whose threads offer it to each of their subscribers' {@link Outbox}, which never blocks.
+ * {@link FanoutShard}s, whose threads append it once to the log of each group of their subscribers with the same
+ * streams and hand each subscriber's {@link Outbox} what arrived for it when its turn comes (which never blocks).
  * The first subscriber of a topic subscribes the replica to its Redis channel
  * (or starts the depth aggregation), the last one leaving undoes it.
  */

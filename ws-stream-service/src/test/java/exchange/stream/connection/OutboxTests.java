@@ -53,20 +53,51 @@ class OutboxTests {
     @Test
     void deferredOffersLeaveTheWriterToTheCallerWhoStartsItOnceForAll() {
         Outbox outbox = new Outbox(recording, writers, 2, 1000, sent, terminated::add);
-        assertThat(outbox.offerDeferred(new TextMessage("a"))).as("the first makes the writer due").isTrue();
-        assertThat(outbox.offerDeferred(new TextMessage("b"))).as("due already").isFalse();
+        assertThat(outbox.offerDeferred(List.of(new TextMessage("a")))).as("the first makes the writer due").isTrue();
+        assertThat(outbox.offerDeferred(List.of(new TextMessage("b")))).as("due already").isFalse();
         assertThat(outbox.offer(new TextMessage("c"))).as("another producer meanwhile").isFalse();
         assertThat(writers.tasks).as("nobody started a writer yet").isEmpty();
         assertThat(terminated).as("c overflowed the two-message buffer").containsExactly(CloseCodes.SLOW_CONSUMER);
 
         Outbox other = new Outbox(recording, writers, 10, 1000, sent, terminated::add);
-        assertThat(other.offerDeferred(new TextMessage("x"))).isTrue();
+        assertThat(other.offerDeferred(List.of(new TextMessage("x")))).isTrue();
         assertThat(other.offer(new TextMessage("y"))).as("queued behind the due writer, starting none").isTrue();
         assertThat(writers.tasks).isEmpty();
         assertThat(other.startWriter()).isTrue();
         writers.runAll();
         assertThat(batches).containsExactly(List.of("x", "y"));
-        assertThat(other.offerDeferred(new TextMessage("z"))).as("the writer ended; due again").isTrue();
+        assertThat(other.offerDeferred(List.of(new TextMessage("z")))).as("the writer ended; due again").isTrue();
+    }
+
+    @Test
+    void aDeferredOfferOfSeveralMessagesQueuesThemAllInOrderOrClosesTheConnectionIfTheyDoNotAllFit() {
+        Outbox outbox = new Outbox(recording, writers, 4, 1000, sent, terminated::add);
+        List<TextMessage> handed = new ArrayList<>(List.of(new TextMessage("a"), new TextMessage("b")));
+        assertThat(outbox.offerDeferred(handed)).as("the first makes the writer due").isTrue();
+        handed.clear();
+        assertThat(outbox.offerDeferred(List.of(new TextMessage("c")))).as("due already").isFalse();
+        assertThat(outbox.queued()).as("the list was copied").isEqualTo(3);
+        assertThat(outbox.startWriter()).isTrue();
+        writers.runAll();
+        assertThat(batches).containsExactly(List.of("a", "b", "c"));
+
+        assertThat(outbox.offerDeferred(List.of(new TextMessage("d"), new TextMessage("e"), new TextMessage("f"),
+                new TextMessage("g"), new TextMessage("h")))).as("five do not fit in four").isFalse();
+        assertThat(terminated).containsExactly(CloseCodes.SLOW_CONSUMER);
+        assertThat(outbox.queued()).as("none of them queued").isZero();
+        assertThat(outbox.offerDeferred(List.of(new TextMessage("i")))).as("closed").isFalse();
+        assertThat(writers.tasks).isEmpty();
+        assertThat(batches).hasSize(1);
+    }
+
+    @Test
+    void aDeferredOfferOverTheCharacterBoundClosesTheConnection() {
+        Outbox outbox = new Outbox(recording, writers, 100, 5, sent, terminated::add);
+        assertThat(outbox.offerDeferred(List.of(new TextMessage("abc"), new TextMessage("de")))).isTrue();
+        assertThat(outbox.offerDeferred(List.of(new TextMessage("f")))).as("six characters in a five-character bound")
+                .isFalse();
+        assertThat(terminated).containsExactly(CloseCodes.SLOW_CONSUMER);
+        assertThat(outbox.queued()).isZero();
     }
 
     @Test
@@ -245,13 +276,13 @@ class OutboxTests {
     void writeNowWritesFromTheCallingThreadAndStartsNoWriterWhenTheSocketTakesItAll() {
         ScriptedWriter writer = new ScriptedWriter("all", "all");
         Outbox outbox = outbox(writer);
-        assertThat(outbox.offerDeferred(new TextMessage("a"))).isTrue();
-        assertThat(outbox.offerDeferred(new TextMessage("b"))).isFalse();
+        assertThat(outbox.offerDeferred(List.of(new TextMessage("a")))).isTrue();
+        assertThat(outbox.offerDeferred(List.of(new TextMessage("b")))).isFalse();
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
         assertThat(writer.log).containsExactly("now [a, b]");
         assertThat(writers.tasks).as("no writer thread").isEmpty();
         assertThat(sent.count()).isEqualTo(2);
-        assertThat(outbox.offerDeferred(new TextMessage("c"))).as("the write ended; due again").isTrue();
+        assertThat(outbox.offerDeferred(List.of(new TextMessage("c")))).as("the write ended; due again").isTrue();
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
         assertThat(writer.log).containsExactly("now [a, b]", "now [c]");
         assertThat(terminated).isEmpty();
@@ -261,7 +292,7 @@ class OutboxTests {
     void whatTheSocketDidNotTakeIsFinishedByAWriterBeforeAnythingQueuedLater() {
         ScriptedWriter writer = new ScriptedWriter("part");
         Outbox outbox = outbox(writer);
-        outbox.offerDeferred(new TextMessage("a"));
+        outbox.offerDeferred(List.of(new TextMessage("a")));
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
         assertThat(writers.tasks).as("a writer for the rest").hasSize(1);
         assertThat(outbox.offer(new TextMessage("b"))).isTrue();
@@ -277,8 +308,8 @@ class OutboxTests {
     void aBatchTheSocketTookNothingOfGoesWholeToAWriter() {
         ScriptedWriter writer = new ScriptedWriter("none");
         Outbox outbox = outbox(writer);
-        outbox.offerDeferred(new TextMessage("a"));
-        outbox.offerDeferred(new TextMessage("b"));
+        outbox.offerDeferred(List.of(new TextMessage("a")));
+        outbox.offerDeferred(List.of(new TextMessage("b")));
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
         writers.runAll();
         assertThat(writer.log).containsExactly("now [a, b]", "batch [a, b]");
@@ -296,7 +327,7 @@ class OutboxTests {
             }
         };
         Outbox outbox = self[0] = outbox(writer);
-        outbox.offerDeferred(new TextMessage("a"));
+        outbox.offerDeferred(List.of(new TextMessage("a")));
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
         assertThat(writers.tasks).hasSize(1);
         writers.runAll();
@@ -318,7 +349,7 @@ class OutboxTests {
             }
         }));
         assertThat(inControlFrame.await(10, TimeUnit.SECONDS)).isTrue();
-        outbox.offerDeferred(new TextMessage("a"));
+        outbox.offerDeferred(List.of(new TextMessage("a")));
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
         assertThat(writer.log).as("not tried from the caller's thread").isEmpty();
         assertThat(writers.tasks).as("left to a writer, which waits for the control frame").hasSize(1);
@@ -332,7 +363,7 @@ class OutboxTests {
     void aFailedWriteNowClosesTheConnection() {
         ScriptedWriter writer = new ScriptedWriter("fail");
         Outbox outbox = outbox(writer);
-        outbox.offerDeferred(new TextMessage("a"));
+        outbox.offerDeferred(List.of(new TextMessage("a")));
         assertThat(outbox.writeNow(new FrameCache())).isFalse();
         assertThat(terminated).containsExactly(CloseStatus.SERVER_ERROR);
         assertThat(outbox.offer(new TextMessage("b"))).isFalse();
@@ -343,7 +374,7 @@ class OutboxTests {
     void aRestThatTimesOutClosesTheConnectionAsASlowConsumer() {
         ScriptedWriter writer = new ScriptedWriter("part-timeout");
         Outbox outbox = outbox(writer);
-        outbox.offerDeferred(new TextMessage("a"));
+        outbox.offerDeferred(List.of(new TextMessage("a")));
         assertThat(outbox.writeNow(new FrameCache())).isTrue();
         outbox.offer(new TextMessage("b"));
         writers.runAll();
@@ -359,7 +390,7 @@ class OutboxTests {
             throw new RejectedExecutionException("shutting down");
         };
         Outbox outbox = new Outbox(writer, rejecting, 10, 1000, sent, terminated::add);
-        outbox.offerDeferred(new TextMessage("a"));
+        outbox.offerDeferred(List.of(new TextMessage("a")));
         assertThat(outbox.writeNow(new FrameCache())).isFalse();
         assertThat(writer.log).containsExactly("now [a]", "abort [a]");
         assertThat(terminated).containsExactly(CloseStatus.SERVER_ERROR);

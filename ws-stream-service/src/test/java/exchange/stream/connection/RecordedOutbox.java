@@ -2,6 +2,7 @@ package exchange.stream.connection;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.springframework.web.socket.CloseStatus;
@@ -11,7 +12,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * An {@link Outbox} for tests outside this package whose socket takes at once everything written to it, recording
- * each write: its messages and when it happened.
+ * each write: its messages and when it happened; or, once {@link #stickUntil} was called, one that takes nothing.
  */
 public final class RecordedOutbox {
 
@@ -22,23 +23,43 @@ public final class RecordedOutbox {
     private final List<Write> writes = new CopyOnWriteArrayList<>();
     private final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
     private final Outbox outbox;
+    private volatile CountDownLatch stuck;
 
     /** An outbox that holds at most {@code maxMessages} queued messages (overflow closes it as a slow consumer). */
     public RecordedOutbox(int maxMessages) {
         Outbox.Writer writer = new Outbox.Writer() {
             @Override
             public void write(List<TextMessage> batch, Runnable progress) {
+                CountDownLatch release = stuck;
+                if (release != null) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 record(batch);
             }
 
             @Override
             public Outbox.Pending tryWrite(List<TextMessage> batch, FrameCache cache) {
+                if (stuck != null) {
+                    return null;
+                }
                 record(batch);
                 return Outbox.Pending.DONE;
             }
         };
         this.outbox = new Outbox(writer, task -> Thread.ofVirtual().start(task), maxMessages, Long.MAX_VALUE,
                 new SimpleMeterRegistry().counter("sent"), closes::add);
+    }
+
+    /**
+     * From now on the socket takes nothing at once: a write blocks (on the writer thread) until {@code release} is
+     * counted down, as a client that does not read would make it.
+     */
+    public void stickUntil(CountDownLatch release) {
+        stuck = release;
     }
 
     /** The outbox to subscribe; its writes are recorded, never blocked, never partial. */

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import exchange.stream.connection.CloseCodes;
 import exchange.stream.connection.RecordedOutbox;
 
 import org.awaitility.Awaitility;
@@ -111,7 +113,7 @@ class FanoutShardTests {
         shard.submit("trade", new TextMessage("first"));
         Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> connection.writes().size() == 1);
         shard.submit("trade", new TextMessage("second"));
-        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> connection.outbox().queued() == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> shard.distributed() == 2);
 
         shard.stop();
 
@@ -143,6 +145,78 @@ class FanoutShardTests {
             assertThat(connection.writes()).as("at most two passes' worth (256 each) while waiting for a turn")
                     .allSatisfy(write -> assertThat(write.payloads()).hasSizeLessThanOrEqualTo(512));
         }
+    }
+
+    @Test
+    void aConnectionThatChangesItsStreamsWhileWaitingForItsTurnGetsEverythingInOrder() {
+        FanoutShard shard = shard(TimeUnit.MILLISECONDS.toNanos(300));
+        RecordedOutbox connection = subscriber(shard, 2048, "trade");
+        RecordedOutbox bystander = subscriber(shard, 2048, "trade");
+        shard.submit("trade", new TextMessage("t1"));
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> connection.writes().size() == 1);
+        shard.submit("trade", new TextMessage("t2"));
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> shard.distributed() == 2);
+
+        shard.add("depth", connection.outbox());
+        shard.submit("depth", new TextMessage("d1"));
+        shard.submit("trade", new TextMessage("t3"));
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> shard.distributed() == 4);
+        shard.remove("trade", connection.outbox());
+        shard.submit("trade", new TextMessage("t4"));
+        shard.submit("depth", new TextMessage("d2"));
+
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(connection.payloads()).containsExactly("t1", "t2", "d1", "t3", "d2"));
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(bystander.payloads()).containsExactly("t1", "t2", "t3", "t4"));
+        assertThat(connection.closes()).isEmpty();
+    }
+
+    @Test
+    void aConnectionThatLeftEveryStreamGetsNothingMoreAndCanComeBack() {
+        FanoutShard shard = shard(0);
+        RecordedOutbox connection = subscriber(shard, 2048, "trade");
+        RecordedOutbox other = subscriber(shard, 2048, "trade");
+        shard.submit("trade", new TextMessage("t1"));
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> connection.payloads().size() == 1);
+
+        shard.remove("trade", connection.outbox());
+        shard.submit("trade", new TextMessage("t2"));
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> other.payloads().size() == 2);
+        shard.add("trade", connection.outbox());
+        shard.submit("trade", new TextMessage("t3"));
+
+        Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> other.payloads().size() == 3);
+        Awaitility.await().atMost(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(connection.payloads()).containsExactly("t1", "t3"));
+    }
+
+    @Test
+    void aConnectionWhoseBufferOverflowsIsCutOffWhileTheOthersOfItsStreamsKeepReceiving() {
+        FanoutShard shard = shard(0);
+        RecordedOutbox small = subscriber(shard, 3, "trade");
+        List<RecordedOutbox> others = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            others.add(subscriber(shard, 2048, "trade"));
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        small.stickUntil(release);
+        try {
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                sent.add("t" + i);
+                shard.submit("trade", new TextMessage("t" + i));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                for (RecordedOutbox other : others) {
+                    assertThat(other.payloads()).isEqualTo(sent);
+                }
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !small.closes().isEmpty());
+        } finally {
+            release.countDown();
+        }
+        assertThat(small.closes()).containsExactly(CloseCodes.SLOW_CONSUMER);
     }
 
     private static RecordedOutbox subscriber(FanoutShard shard, int maxMessages, String... keys) {
