@@ -128,6 +128,7 @@ class PipelineBenchmarkIT {
         long batchesBefore = meters.get("exchange.engine.batch.commit").timer().count();
         long requestsBefore = DelayingProxy.REQUESTS.get();
         Map<String, Long> vacuumsBefore = autovacuums();
+        Map<String, long[]> writesBefore = rowWrites();
         long begin = System.nanoTime();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             if (ratePerSecond == 0) {
@@ -181,6 +182,18 @@ class PipelineBenchmarkIT {
                 (totalMillis("exchange.engine.batch.apply") - applyBefore) / Math.max(1, batches),
                 (totalMillis("exchange.engine.batch.commit") - commitBefore) / Math.max(1, batches),
                 (totalMillis("exchange.engine.batch.publish") - publishBefore) / Math.max(1, batches));
+        Map<String, long[]> writes = rowWrites();
+        StringBuilder rows = new StringBuilder();
+        for (String table : List.of("orders", "balance", "trade")) {
+            long[] now = writes.getOrDefault(table, new long[3]);
+            long[] then = writesBefore.getOrDefault(table, new long[3]);
+            long updated = now[1] - then[1];
+            rows.append(String.format(" %s %.2f inserted + %.2f updated (%.0f %% HOT);", table,
+                    (now[0] - then[0]) / (double) Math.max(1, committed.get()),
+                    updated / (double) Math.max(1, committed.get()),
+                    100.0 * (now[2] - then[2]) / Math.max(1, updated)));
+        }
+        System.out.printf("   row writes per command:%s%n", rows);
         Map<String, Long> vacuums = autovacuums();
         vacuums.replaceAll((table, count) -> count - vacuumsBefore.getOrDefault(table, 0L));
         vacuums.values().removeIf(count -> count == 0);
@@ -194,6 +207,20 @@ class PipelineBenchmarkIT {
             System.out.printf("   PostgreSQL requests per batch (all connections): %.1f%n",
                     (DelayingProxy.REQUESTS.get() - requestsBefore) / (double) Math.max(1, batches));
         }
+    }
+
+    /**
+     * Rows inserted, updated and updated in place (HOT: no new index entries) so far by table: what the commits
+     * cost PostgreSQL beyond the statement itself. The statistics are flushed about once a second, so a phase's
+     * figures lag by up to that.
+     */
+    private Map<String, long[]> rowWrites() {
+        Map<String, long[]> writes = new TreeMap<>();
+        jdbc.sql("SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables")
+                .query((ResultSet row) -> {
+                    writes.put(row.getString(1), new long[] {row.getLong(2), row.getLong(3), row.getLong(4)});
+                });
+        return writes;
     }
 
     /** Autovacuum runs so far by table: a vacuum of a large table takes CPU and I/O from the commits. */

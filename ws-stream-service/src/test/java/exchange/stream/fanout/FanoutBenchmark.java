@@ -95,6 +95,7 @@ class FanoutBenchmark {
                     "redis://" + infrastructure.redisHost() + ":" + infrastructure.redisPort());
             long published;
             long baseline;
+            long readsBefore;
             String droppedInWarmup;
             long serverCpuBefore;
             long clientCpuBefore;
@@ -106,6 +107,7 @@ class FanoutBenchmark {
                 long warmup = rampUp(commands);
                 Thread.sleep(1000);
                 baseline = loadClients.received();
+                readsBefore = loadClients.reads();
                 droppedInWarmup = metric(get(http, port, "/actuator/prometheus"), "stream_clients_dropped_total");
                 loadClients.resetLatency();
                 serverCpuBefore = cpuNanos(server);
@@ -123,6 +125,7 @@ class FanoutBenchmark {
                 Thread.sleep(100);
             }
             long delivered = loadClients.received() - baseline;
+            long reads = loadClients.reads() - readsBefore;
             double elapsed = Math.max(1e-3, (loadClients.lastReceivedNanos() - start) / 1e9);
             double serverCpu = (cpuNanos(server) - serverCpuBefore) / 1e9;
             double clientCpu = (ownCpuNanos() - clientCpuBefore) / 1e9;
@@ -134,12 +137,14 @@ class FanoutBenchmark {
                     published events      %d
                     delivered / expected  %d / %d (%.3f%%)
                     delivered msgs/s      %.0f (over %.1f s, to the last message received)
+                    client reads/s        %.0f (%.1f messages a read)
                     latency T->client µs  p50 %d  p99 %d  p99.9 %d  max %d
                     clients dropped       %s (of which in the warm-up: %s)
                     heap per idle conn    %.1f KB (server heap %d MB -> %d MB after GC)
                     CPU per delivered msg server %.2f µs (%.2f cores), load clients + publisher %.2f µs (%.2f cores)
                     %n""", clients, rate, seconds, published, delivered, expected,
                     100.0 * delivered / expected, delivered / elapsed, elapsed,
+                    reads / elapsed, (double) delivered / Math.max(1, reads),
                     histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
                     histogram.getValueAtPercentile(99.9), histogram.getMaxValue(),
                     metric(metrics, "stream_clients_dropped_total"), droppedInWarmup,

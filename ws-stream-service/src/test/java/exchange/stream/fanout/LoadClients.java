@@ -50,6 +50,18 @@ final class LoadClients implements AutoCloseable {
         return received;
     }
 
+    /**
+     * Socket reads that brought at least one whole text frame, by all clients: about the number of the server's
+     * socket writes, the figure the server's and the clients' CPU follow.
+     */
+    long reads() {
+        long reads = 0;
+        for (Reader reader : readers) {
+            reads += reader.reads;
+        }
+        return reads;
+    }
+
     /** {@link System#nanoTime()} when the last text frame arrived (0 before the first). */
     long lastReceivedNanos() {
         long last = 0;
@@ -113,6 +125,7 @@ final class LoadClients implements AutoCloseable {
         final Selector selector;
         final SingleWriterRecorder latency = new SingleWriterRecorder(3_600_000_000L, 3);
         volatile long received;
+        volatile long reads;
         volatile long lastReceivedNanos;
 
         Reader(Selector selector) {
@@ -134,6 +147,7 @@ final class LoadClients implements AutoCloseable {
                         int frames = connection.parse(now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
                         if (frames > 0) {
                             received += frames;
+                            reads++;
                             lastReceivedNanos = System.nanoTime();
                         }
                     }
