@@ -183,7 +183,7 @@ final class FanoutShard {
     /** Queued messages from which the thread is behind; below {@link #MAX_PASS} if the queue is smaller. */
     private final int behindAt;
     private final Thread thread;
-    /** Messages appended to the cohorts' logs so far; written by the thread alone. */
+    /** See {@link #distributed()}; written by the thread alone. */
     private volatile long distributed;
 
     // The thread's own state.
@@ -232,7 +232,10 @@ final class FanoutShard {
         return queue.size();
     }
 
-    /** Messages this shard has taken in and appended to its subscribers' logs so far (tests, diagnostics). */
+    /**
+     * Messages this shard's thread has taken in so far, each appended to the logs of the cohorts subscribed to its
+     * stream, if any (tests, diagnostics).
+     */
     long distributed() {
         return distributed;
     }
@@ -347,14 +350,17 @@ final class FanoutShard {
         Cohort cohort = member.cohort;
         Generation generation = member.generation;
         member.generation = null;
-        boolean due;
         try {
-            due = member.outbox.offerDeferred(cohort.since(member.cursor));
+            return member.outbox.offerDeferred(cohort.since(member.cursor));
+        } catch (RuntimeException e) {
+            // The outbox closes itself before it calls back (a slow consumer's close, say), so it takes nothing
+            // more; the shard's thread must go on for the other connections.
+            log.error("Handing messages to a connection failed", e);
+            return false;
         } finally {
             cohort.release(generation);
             cohort.idle.add(member);
         }
-        return due;
     }
 
     private static void write(Outbox outbox, FrameCache frames) {
@@ -431,9 +437,11 @@ final class FanoutShard {
         if (cohort == null) {
             return;
         }
-        if (member.generation != null) {
-            if (hand(member)) {
+        if (member.generation != null && hand(member)) {
+            try {
                 member.outbox.startWriter();
+            } catch (RuntimeException e) {
+                log.error("Starting a writer failed", e);
             }
         }
         cohort.idle.remove(member);

@@ -27,6 +27,14 @@ public final class RecordedOutbox {
 
     /** An outbox that holds at most {@code maxMessages} queued messages (overflow closes it as a slow consumer). */
     public RecordedOutbox(int maxMessages) {
+        this(maxMessages, false);
+    }
+
+    /**
+     * Like {@link #RecordedOutbox(int)}, but if {@code closeFails} the close it asks for is recorded and then fails
+     * with an {@link IllegalStateException}, as a connection's close could, in the thread that caused it.
+     */
+    public RecordedOutbox(int maxMessages, boolean closeFails) {
         Outbox.Writer writer = new Outbox.Writer() {
             @Override
             public void write(List<TextMessage> batch, Runnable progress) {
@@ -51,7 +59,12 @@ public final class RecordedOutbox {
             }
         };
         this.outbox = new Outbox(writer, task -> Thread.ofVirtual().start(task), maxMessages, Long.MAX_VALUE,
-                new SimpleMeterRegistry().counter("sent"), closes::add);
+                new SimpleMeterRegistry().counter("sent"), status -> {
+                    closes.add(status);
+                    if (closeFails) {
+                        throw new IllegalStateException("closing failed");
+                    }
+                });
     }
 
     /**

@@ -193,8 +193,18 @@ class FanoutShardTests {
 
     @Test
     void aConnectionWhoseBufferOverflowsIsCutOffWhileTheOthersOfItsStreamsKeepReceiving() {
+        overflowWhileOthersKeepReceiving(false);
+    }
+
+    @Test
+    void aConnectionWhoseCloseFailsDoesNotStopTheThreadForTheOthers() {
+        overflowWhileOthersKeepReceiving(true);
+    }
+
+    private void overflowWhileOthersKeepReceiving(boolean closeFails) {
         FanoutShard shard = shard(0);
-        RecordedOutbox small = subscriber(shard, 3, "trade");
+        RecordedOutbox small = new RecordedOutbox(3, closeFails);
+        shard.add("trade", small.outbox());
         List<RecordedOutbox> others = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             others.add(subscriber(shard, 2048, "trade"));
@@ -213,6 +223,15 @@ class FanoutShardTests {
                 }
             });
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !small.closes().isEmpty());
+
+            sent.add("after");
+            shard.submit("trade", new TextMessage("after"));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).alias("the thread goes on after the cut-off")
+                    .untilAsserted(() -> {
+                        for (RecordedOutbox other : others) {
+                            assertThat(other.payloads()).isEqualTo(sent);
+                        }
+                    });
         } finally {
             release.countDown();
         }
