@@ -12,7 +12,9 @@ import exchange.common.engine.OrderSnapshot;
 
 /**
  * Everything one batch of commands changed, folded to final values (an order or balance touched several times
- * is written once), plus the replies and stream messages to send after the commit. Engine thread only.
+ * is written once), plus the replies and stream messages to send after the commit. Built on the engine thread;
+ * once committed it is handed to the publisher thread (its events, trades and orders are rendered there) and never
+ * changed again.
  */
 final class Batch {
 

@@ -34,8 +34,8 @@ class EngineConfiguration {
     }
 
     /**
-     * Pipelines (the leader's publisher sends each committed batch as one: replies, a publish per stream message,
-     * snapshots) are written to the socket once, when they close. Spring Data's default flushes after every command:
+     * Pipelines (the leader's publisher sends each committed batch as two: its replies, then a publish per stream
+     * message, snapshots and trades) are written to the socket once, when they close. Spring Data's default flushes after every command:
      * one write system call per message, the largest single item in the router's profile under load.
      */
     @Bean

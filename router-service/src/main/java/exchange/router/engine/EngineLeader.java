@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,6 +26,7 @@ import exchange.router.order.OrderResponse;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -36,23 +36,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.stream.ByteRecord;
-import org.springframework.data.redis.connection.stream.MapRecord;
-import org.springframework.data.redis.connection.stream.ReadOffset;
-import org.springframework.data.redis.connection.stream.StreamOffset;
-import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.stereotype.Component;
 
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Competes for the engine lease and, while holding it, runs the matching engine: reads the command stream in
- * batches, applies each command in order, commits everything the batch changed in one fenced PostgreSQL
- * transaction, and only then answers the waiting replicas and publishes market data.
+ * Competes for the engine lease and, while holding it, runs the matching engine: takes the command stream in
+ * batches (read and parsed ahead by a {@link CommandReader}), applies each command in order, commits everything
+ * the batch changed in one fenced PostgreSQL transaction, and only then hands the replies and market data to the
+ * publisher thread, which renders and sends them.
  *
  * <p>On any failure to commit (database down, lease lost) it drops the in-memory engine and competes again;
  * the next leader, possibly this one, rebuilds from PostgreSQL and re-reads the stream after the last
@@ -64,7 +57,6 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
 
     private static final Logger log = LoggerFactory.getLogger(EngineLeader.class);
     private static final int RECENT_TRADES = 1000;
-    private static final TypeReference<List<StreamCommand>> COMMAND_LIST = new TypeReference<>() { };
 
     private final LeaderLease lease;
     private final StringRedisTemplate redis;
@@ -75,6 +67,8 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     private final Timer applyTimer;
     private final Timer commitTimer;
     private final Timer publishTimer;
+    private final Timer takeTimer;
+    private final Timer handOffTimer;
     private final DistributionSummary batchSize;
 
     private volatile boolean running;
@@ -86,21 +80,25 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
      * slows the engine instead of growing memory.
      */
     private final BlockingQueue<Publication> publications = new ArrayBlockingQueue<>(16);
+    /** Publications handed over and not yet sent: queued, or being rendered and sent. */
+    private final AtomicInteger unsent = new AtomicInteger();
     /** Most client orders remembered for idempotent retries, whatever the window. */
     private static final int MAX_REMEMBERED = 1_000_000;
     private long renewedAt;
     private long batchesSinceTrim;
     /** The publisher thread's own connection for its pipelines; publisher thread only. */
     private RedisConnection publishConnection;
-    /** The engine thread's own connection for blocking stream reads; engine thread only. */
-    private RedisConnection streamConnection;
-    private final byte[] streamKey;
-    /** Stream entries per read; engine thread only. */
-    private int readCount;
 
-    /** Everything one committed batch sends to Redis, rendered on the engine thread. */
-    private record Publication(Map<String, List<EngineReply>> replies, List<EngineOutput.StreamMessage> messages,
-            Map<String, String> depthSnapshots, List<String[]> trades, String trimTo) {
+    /**
+     * Everything one committed batch sends to Redis. The engine thread captures it (immutable events and order
+     * states, copies of the changed books' levels, the few messages that need the engine's running state); the
+     * publisher thread renders the rest, which was about a tenth of the engine thread's time per batch
+     * (docs/ARCHITECTURE.md, "Rendering after the hand-off").
+     */
+    private record Publication(Map<String, List<EngineReply>> replies, List<EngineEvent> events,
+            List<EngineEvent.Trade> trades, Map<Long, OrderSnapshot> orders, Map<String, MarketUnits> markets,
+            List<EngineOutput.StreamMessage> engineMessages, Map<String, EngineOutput.DepthLevels> depth,
+            Map<String, Long> depthIds, long timestamp, String trimTo) {
     }
 
     EngineLeader(LeaderLease lease, StringRedisTemplate redis, EngineStore store, EngineProperties properties,
@@ -113,6 +111,13 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         this.publishTimer = Timer.builder("exchange.engine.batch.publish")
                 .description("Sending a committed batch's replies and market data to Redis (publisher thread)")
                 .register(meters);
+        this.takeTimer = Timer.builder("exchange.engine.batch.take")
+                .description("Waiting for and taking a batch's commands from the stream reader (engine thread)")
+                .register(meters);
+        this.handOffTimer = Timer.builder("exchange.engine.batch.handoff")
+                .description("Capturing a committed batch's output and queueing it for the publisher thread, waiting"
+                        + " while its queue is full (engine thread)")
+                .register(meters);
         this.batchSize = DistributionSummary.builder("exchange.engine.batch.size")
                 .description("Commands per batch").register(meters);
         Gauge.builder("exchange.engine.leader", this, leader -> leader.leading ? 1 : 0)
@@ -123,8 +128,6 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         this.properties = properties;
         this.json = json;
         this.output = new EngineOutput(json);
-        this.streamKey = properties.streamKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        this.readCount = properties.batchMax();
     }
 
     @Override
@@ -194,7 +197,6 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                 pause(properties.standbyPoll().toMillis());
             } finally {
                 leading = false;
-                closeStreamConnection();
                 if (!running) {
                     try {
                         lease.release(epoch.getAsLong());
@@ -238,68 +240,34 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
         leading = true;
         log.info("Engine leader (epoch {}) ready in {} ms at command {} (stream {})", epoch,
                 (System.nanoTime() - started) / 1_000_000, loaded.state().lastCommandId(), loaded.lastStreamId());
-        List<MapRecord<String, Object, Object>> unapplied = List.of();
-        while (running) {
-            List<MapRecord<String, Object, Object>> records = unapplied.isEmpty() ? read(term.lastStreamId) : unapplied;
-            if (records.isEmpty()) {
-                keepLease(epoch);
-                continue;
+        try (CommandReader reader = new CommandReader(redis.getRequiredConnectionFactory(), json,
+                properties.streamKey(), properties.batchMax(), term.lastStreamId)) {
+            List<CommandReader.Entry> unapplied = List.of();
+            while (running) {
+                long waiting = System.nanoTime();
+                List<CommandReader.Entry> entries = unapplied.isEmpty()
+                        ? reader.take(properties.batchMax(), Duration.ofMillis(50)) : unapplied;
+                if (entries.isEmpty()) {
+                    keepLease(epoch);
+                    continue;
+                }
+                long begin = System.nanoTime();
+                Batch batch = term.apply(entries);
+                // Entries left when the batch reached its bound go into the next batch. The reader stops a take at
+                // the same bound, so this is only a safeguard.
+                unapplied = entries.subList(batch.entries, entries.size());
+                long applied = System.nanoTime();
+                store.commit(lease, epoch, batch, term.markets, term.assetDecimals);
+                renewedAt = System.nanoTime();
+                term.committed(batch);
+                publish(batch, term);
+                takeTimer.record(begin - waiting, TimeUnit.NANOSECONDS);
+                applyTimer.record(applied - begin, TimeUnit.NANOSECONDS);
+                commitTimer.record(renewedAt - applied, TimeUnit.NANOSECONDS);
+                handOffTimer.record(System.nanoTime() - renewedAt, TimeUnit.NANOSECONDS);
+                batchSize.record(batch.commands);
             }
-            long begin = System.nanoTime();
-            Batch batch = term.apply(records);
-            // Entries left when the batch reached its bound go into the next batch, without reading them again.
-            unapplied = records.subList(batch.entries, records.size());
-            // Entries hold one command or a router's group of up to ~100: read about one batch's worth, so a
-            // backlog of large entries is not pulled into memory all at once.
-            readCount = Math.clamp((long) properties.batchMax() * batch.entries / Math.max(1, batch.commands), 1,
-                    properties.batchMax());
-            long applied = System.nanoTime();
-            store.commit(lease, epoch, batch, term.markets, term.assetDecimals);
-            renewedAt = System.nanoTime();
-            term.committed(batch);
-            publish(batch, term);
-            applyTimer.record(applied - begin, TimeUnit.NANOSECONDS);
-            commitTimer.record(renewedAt - applied, TimeUnit.NANOSECONDS);
-            batchSize.record(batch.commands);
         }
-    }
-
-    /**
-     * The next commands after {@code after}, waiting up to 50 ms for one. The blocking XREAD needs a connection of
-     * its own; it is held for the whole term, because asking the template for one per read opened and closed a
-     * TCP connection to Redis for every batch.
-     */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private List<MapRecord<String, Object, Object>> read(String after) {
-        try {
-            if (streamConnection == null || streamConnection.isClosed()) {
-                streamConnection = redis.getRequiredConnectionFactory().getConnection();
-            }
-            List<ByteRecord> records = streamConnection.streamCommands().xRead(
-                    StreamReadOptions.empty().count(readCount).block(Duration.ofMillis(50)),
-                    StreamOffset.create(streamKey, ReadOffset.from(after)));
-            if (records == null || records.isEmpty()) {
-                return List.of();
-            }
-            List<MapRecord<String, Object, Object>> read = new ArrayList<>(records.size());
-            for (ByteRecord record : records) {
-                read.add((MapRecord) record.deserialize(RedisSerializer.string()));
-            }
-            return read;
-        } catch (RuntimeException e) {
-            closeStreamConnection();
-            if (!running) {
-                return List.of();
-            }
-            log.warn("Cannot read the command stream: {}", e.getMessage());
-            pause(200);
-            return List.of();
-        }
-    }
-
-    private void closeStreamConnection() {
-        closeQuietly(streamConnection);
-        streamConnection = null;
     }
 
     private static void closeQuietly(RedisConnection connection) {
@@ -313,25 +281,28 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     }
 
     /**
-     * Renders the batch's replies and market data and hands them to the publisher thread, so the engine can
-     * apply and commit the next batch while this one is sent. Order is kept: one publisher, FIFO.
+     * Hands the batch's replies and market data to the publisher thread, so the engine can apply and commit the
+     * next batch while this one is rendered and sent. Order is kept: one publisher, FIFO.
      */
     private void publish(Batch batch, Term term) {
         Map<String, List<EngineReply>> byChannel = new LinkedHashMap<>();
         for (Batch.Reply reply : batch.replies) {
             byChannel.computeIfAbsent(reply.channel(), c -> new ArrayList<>()).add(reply.reply());
         }
-        List<String[]> trades = new ArrayList<>(batch.trades.size());
-        for (EngineEvent.Trade trade : batch.trades) {
-            trades.add(new String[] {"exchange:md:trades:" + trade.symbol(),
-                output.restTrade(trade, term.markets.get(trade.symbol()))});
-        }
         String trimTo = ++batchesSinceTrim % 100 == 0 ? batch.lastStreamId : null;
-        Publication publication = new Publication(byChannel, term.streamMessages(batch), term.depthSnapshots(batch),
-                trades, trimTo);
+        Map<String, EngineOutput.DepthLevels> depth = new LinkedHashMap<>();
+        Map<String, Long> depthIds = new LinkedHashMap<>();
+        for (String symbol : batch.depthUpdateIds.keySet()) {
+            depth.put(symbol, EngineOutput.DepthLevels.of(term.bidBooks.get(symbol), term.askBooks.get(symbol)));
+            depthIds.put(symbol, term.depthIds.get(symbol));
+        }
+        Publication publication = new Publication(byChannel, batch.events, batch.trades, batch.orders,
+                Map.copyOf(term.markets), term.engineMessages(batch), depth, depthIds, batch.lastTimestamp, trimTo);
+        unsent.incrementAndGet();
         try {
             publications.put(publication);
         } catch (InterruptedException e) {
+            unsent.decrementAndGet();
             Thread.currentThread().interrupt();
         }
     }
@@ -342,7 +313,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
      */
     private void awaitPublished(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (!publications.isEmpty() && System.nanoTime() < deadline) {
+        while (unsent.get() > 0 && System.nanoTime() < deadline) {
             pause(10);
         }
     }
@@ -373,13 +344,18 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
 
     private void timedSend(Publication publication) {
         long begin = System.nanoTime();
-        send(publication);
+        try {
+            send(publication);
+        } finally {
+            unsent.decrementAndGet();
+        }
         publishTimer.record(System.nanoTime() - begin, TimeUnit.NANOSECONDS);
     }
 
     /**
-     * Sends one batch's output in one pipeline. The pipeline runs on a connection of its own, held by the
-     * publisher thread: asking the template for one per batch opened and closed a TCP connection each time.
+     * Renders and sends one batch's output: its replies in one pipeline, then its market data in another. They run
+     * on a connection of its own, held by the publisher thread: asking the template for one per batch opened and
+     * closed a TCP connection each time.
      */
     private void send(Publication p) {
         try {
@@ -387,20 +363,36 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
                 publishConnection = redis.getRequiredConnectionFactory().getConnection();
             }
             RedisConnection connection = publishConnection;
+            // The replies first, in a pipeline of their own: the clients wait for them, not for the market data
+            // rendered next.
             connection.openPipeline();
             try {
                 for (Map.Entry<String, List<EngineReply>> replies : p.replies().entrySet()) {
                     connection.publish(bytes(replies.getKey()), bytes(json.writeValueAsString(replies.getValue())));
                 }
-                for (EngineOutput.StreamMessage message : p.messages()) {
+            } finally {
+                connection.closePipeline();
+            }
+            MarketData data;
+            try {
+                data = render(p);
+            } catch (RuntimeException e) {
+                // A bug, not Redis: the replies are out; this batch's market data is lost (depth clients see the
+                // gap in U/u and fetch a snapshot), the connection is fine.
+                log.error("Could not render the market data of a committed batch", e);
+                return;
+            }
+            connection.openPipeline();
+            try {
+                for (EngineOutput.StreamMessage message : data.messages()) {
                     connection.publish(bytes(message.channel()), bytes(message.payload()));
                 }
-                for (Map.Entry<String, String> snapshot : p.depthSnapshots().entrySet()) {
+                for (Map.Entry<String, String> snapshot : data.depthSnapshots().entrySet()) {
                     connection.stringCommands().set(bytes("exchange:md:depth:" + snapshot.getKey()),
                             bytes(snapshot.getValue()));
                 }
                 Set<String> tradeLists = new LinkedHashSet<>();
-                for (String[] trade : p.trades()) {
+                for (String[] trade : data.trades()) {
                     connection.listCommands().lPush(bytes(trade[0]), bytes(trade[1]));
                     tradeLists.add(trade[0]);
                 }
@@ -419,6 +411,29 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             // Committed already; lost replies make clients time out and retry, which is idempotent.
             log.warn("Could not publish batch results to Redis: {}", e.getMessage());
         }
+    }
+
+    /** A batch's market data, rendered: stream messages, depth snapshots by market, REST trades (key, JSON). */
+    private record MarketData(List<EngineOutput.StreamMessage> messages, Map<String, String> depthSnapshots,
+            List<String[]> trades) {
+    }
+
+    private MarketData render(Publication p) {
+        List<EngineOutput.StreamMessage> messages = new ArrayList<>();
+        output.streamMessages(p.events(), p.markets(), EngineOutput.statesAfterFills(p.trades(), p.orders()), messages);
+        messages.addAll(p.engineMessages());
+        Map<String, String> snapshots = new LinkedHashMap<>();
+        for (Map.Entry<String, EngineOutput.DepthLevels> book : p.depth().entrySet()) {
+            String symbol = book.getKey();
+            snapshots.put(symbol, output.depthSnapshot(book.getValue(), p.depthIds().get(symbol), p.timestamp(),
+                    p.markets().get(symbol)));
+        }
+        List<String[]> trades = new ArrayList<>(p.trades().size());
+        for (EngineEvent.Trade trade : p.trades()) {
+            trades.add(new String[] {"exchange:md:trades:" + trade.symbol(),
+                output.restTrade(trade, p.markets().get(trade.symbol()))});
+        }
+        return new MarketData(messages, snapshots, trades);
     }
 
     private void trimCommitted(RedisConnection connection, String committedId) {
@@ -498,17 +513,17 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             }
         }
 
-        Batch apply(List<MapRecord<String, Object, Object>> records) {
+        Batch apply(List<CommandReader.Entry> entries) {
             Batch batch = new Batch();
             Map<String, Boolean> ledgerInBatch = new HashMap<>();
             int applied = 0;
-            for (MapRecord<String, Object, Object> record : records) {
+            for (CommandReader.Entry entry : entries) {
                 if (applied >= properties.batchMax()) {
                     break;
                 }
                 batch.entries++;
-                String streamId = record.getId().getValue();
-                List<StreamCommand> commands = commands(record);
+                String streamId = entry.streamId();
+                List<StreamCommand> commands = entry.commands();
                 applied += commands.size();
                 if (commands.isEmpty()) {
                     // Routers never write these; skipping (and moving past) keeps one bad entry from stopping
@@ -531,47 +546,6 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             batch.nextSequence = nextSequence;
             batch.lastTimestamp = lastTimestamp;
             return batch;
-        }
-
-        /**
-         * The commands of one stream entry, in order: one ({@code c}) or a group a router appended together
-         * ({@code b}); none if the entry is unreadable, or holds any command without a type.
-         */
-        private List<StreamCommand> commands(MapRecord<String, Object, Object> record) {
-            Object one = record.getValue().get(StreamCommand.ONE_FIELD);
-            Object many = record.getValue().get(StreamCommand.MANY_FIELD);
-            try {
-                List<StreamCommand> commands = one != null
-                        ? List.of(json.readValue(one.toString(), StreamCommand.class))
-                        : json.readValue(Objects.toString(many), COMMAND_LIST);
-                if (commands != null && commands.stream().allMatch(c -> c != null && c.type() != null)) {
-                    return commands;
-                }
-            } catch (RuntimeException e) {
-                // below: command by command
-            }
-            if (one != null) {
-                return List.of();
-            }
-            // One bad command in a group costs only itself, not the other requests appended with it.
-            List<StreamCommand> readable = new ArrayList<>();
-            try {
-                for (JsonNode node : json.readTree(Objects.toString(many))) {
-                    try {
-                        StreamCommand command = json.treeToValue(node, StreamCommand.class);
-                        if (command != null && command.type() != null) {
-                            readable.add(command);
-                            continue;
-                        }
-                    } catch (RuntimeException e) {
-                        // skipped below
-                    }
-                    log.warn("Skipping an unreadable command in entry {}", record.getId().getValue());
-                }
-            } catch (RuntimeException e) {
-                return List.of();
-            }
-            return readable;
         }
 
         private void applyOne(StreamCommand c, long timestamp, Batch batch, Map<String, Boolean> ledgerInBatch) {
@@ -780,11 +754,12 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             lastStreamId = batch.lastStreamId;
         }
 
-        List<EngineOutput.StreamMessage> streamMessages(Batch batch) {
-            List<EngineOutput.StreamMessage> messages = new ArrayList<>();
-            output.streamMessages(batch.events, markets, EngineOutput.statesAfterFills(batch.trades, batch.orders),
-                    messages);
-            messages.addAll(candles.drain(markets, lastTimestamp, output));
+        /**
+         * The batch's messages that depend on the engine's running state (candles, the top of each book), rendered
+         * here; they follow the batch's event messages, which the publisher renders.
+         */
+        List<EngineOutput.StreamMessage> engineMessages(Batch batch) {
+            List<EngineOutput.StreamMessage> messages = new ArrayList<>(candles.drain(markets, lastTimestamp, output));
             for (String symbol : batch.depthUpdateIds.keySet()) {
                 bookTicker(symbol, messages);
             }
@@ -814,16 +789,6 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
             data.put("T", lastTimestamp);
             String stream = "bookTicker." + symbol;
             messages.add(new EngineOutput.StreamMessage(stream, output.envelope(stream, data)));
-        }
-
-        Map<String, String> depthSnapshots(Batch batch) {
-            Map<String, String> snapshots = new LinkedHashMap<>();
-            long now = lastTimestamp;
-            for (String symbol : batch.depthUpdateIds.keySet()) {
-                snapshots.put(symbol, output.depthSnapshot(bidBooks.get(symbol), askBooks.get(symbol),
-                        depthIds.get(symbol), now, markets.get(symbol)));
-            }
-            return snapshots;
         }
     }
 

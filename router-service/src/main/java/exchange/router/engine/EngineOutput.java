@@ -23,7 +23,8 @@ import tools.jackson.databind.ObjectMapper;
  * Renders what the leader sends after a commit: the client's reply (Backpack's order object or error) and
  * the stream messages, already in Backpack's envelope, so ws-stream forwards bytes without re-encoding.
  * Channel names are the stream names; private order updates go to {@code <stream>#<accountId>}.
- * Engine thread only.
+ * Holds no state of its own: the engine thread renders replies, candles, book tickers and a new term's snapshots
+ * with it, the publisher thread the rest of the stream messages, depth snapshots and REST trades.
  */
 final class EngineOutput {
 
@@ -310,6 +311,42 @@ final class EngineOutput {
     static final int SNAPSHOT_LEVELS = 1000;
 
     /**
+     * The levels of a book that its snapshot shows, copied: the {@value #SNAPSHOT_LEVELS} nearest the touch on each
+     * side, ascending by price on both (Backpack's order). The engine thread copies them after a commit, so the
+     * publisher thread can render them while the engine changes the book again.
+     */
+    record DepthLevels(long[] bidPrices, long[] bidQuantities, long[] askPrices, long[] askQuantities) {
+
+        static DepthLevels of(TreeMap<Long, Long> bids, TreeMap<Long, Long> asks) {
+            int bidCount = Math.min(bids.size(), SNAPSHOT_LEVELS);
+            long[] bidPrices = new long[bidCount];
+            long[] bidQuantities = new long[bidCount];
+            int i = bidCount;
+            for (Map.Entry<Long, Long> level : bids.descendingMap().entrySet()) {
+                if (i == 0) {
+                    break;
+                }
+                i--;
+                bidPrices[i] = level.getKey();
+                bidQuantities[i] = level.getValue();
+            }
+            int askCount = Math.min(asks.size(), SNAPSHOT_LEVELS);
+            long[] askPrices = new long[askCount];
+            long[] askQuantities = new long[askCount];
+            i = 0;
+            for (Map.Entry<Long, Long> level : asks.entrySet()) {
+                if (i == askCount) {
+                    break;
+                }
+                askPrices[i] = level.getKey();
+                askQuantities[i] = level.getValue();
+                i++;
+            }
+            return new DepthLevels(bidPrices, bidQuantities, askPrices, askQuantities);
+        }
+    }
+
+    /**
      * The book for {@code /api/v1/depth}, consistent with the delta stream at {@code updateId}: the
      * {@value #SNAPSHOT_LEVELS} levels nearest the touch on each side, ascending by price on both (Backpack's
      * order). It is rendered for every batch that changes the book, so the cap bounds its cost by what the API
@@ -317,31 +354,18 @@ final class EngineOutput {
      */
     String depthSnapshot(TreeMap<Long, Long> bids, TreeMap<Long, Long> asks, long updateId, long timestamp,
             MarketUnits m) {
-        int askCount = Math.min(asks.size(), SNAPSHOT_LEVELS);
-        int bidCount = Math.min(bids.size(), SNAPSHOT_LEVELS);
-        StringBuilder out = new StringBuilder(64 + 32 * (askCount + bidCount)).append("{\"asks\":[");
-        int written = 0;
-        for (Map.Entry<Long, Long> level : asks.entrySet()) {
-            if (written == askCount) {
-                break;
-            }
-            level(out, written++ > 0, m.price(level.getKey()), m.quantity(level.getValue()));
+        return depthSnapshot(DepthLevels.of(bids, asks), updateId, timestamp, m);
+    }
+
+    String depthSnapshot(DepthLevels book, long updateId, long timestamp, MarketUnits m) {
+        StringBuilder out = new StringBuilder(64 + 32 * (book.askPrices().length + book.bidPrices().length))
+                .append("{\"asks\":[");
+        for (int i = 0; i < book.askPrices().length; i++) {
+            level(out, i > 0, m.price(book.askPrices()[i]), m.quantity(book.askQuantities()[i]));
         }
         out.append("],\"bids\":[");
-        // The highest bids, ascending: start bidCount - 1 levels below the best.
-        Long from = null;
-        int skipped = 1;
-        for (Long price : bids.descendingKeySet()) {
-            if (skipped++ == bidCount) {
-                from = price;
-                break;
-            }
-        }
-        written = 0;
-        if (from != null) {
-            for (Map.Entry<Long, Long> level : bids.tailMap(from, true).entrySet()) {
-                level(out, written++ > 0, m.price(level.getKey()), m.quantity(level.getValue()));
-            }
+        for (int i = 0; i < book.bidPrices().length; i++) {
+            level(out, i > 0, m.price(book.bidPrices()[i]), m.quantity(book.bidQuantities()[i]));
         }
         return out.append("],\"lastUpdateId\":\"").append(updateId).append("\",\"timestamp\":").append(timestamp)
                 .append('}').toString();

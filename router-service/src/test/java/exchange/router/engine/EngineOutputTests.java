@@ -150,4 +150,20 @@ class EngineOutputTests {
         assertThat(book.get("bids").get(EngineOutput.SNAPSHOT_LEVELS - 1).get(1).asString()).isEqualTo("0.1");
         assertThat(book.get("lastUpdateId").asString()).isEqualTo("9");
     }
+
+    @Test
+    void capturedLevelsRenderTheBookAsItWasWhenCapturedWhateverTheEngineDoesNext() {
+        MarketUnits sol = MarketUnits.of(new MarketSpec("SOL_USDC", "SOL", "USDC", "0.01", "0.1", "0.1", 0, 0), 9, 6,
+                false);
+        java.util.TreeMap<Long, Long> bids = new java.util.TreeMap<>(Map.of(10_000L, 3L, 10_050L, 1L));
+        java.util.TreeMap<Long, Long> asks = new java.util.TreeMap<>(Map.of(10_100L, 2L));
+        EngineOutput output = new EngineOutput(new ObjectMapper());
+        String before = output.depthSnapshot(bids, asks, 5, 1, sol);
+
+        EngineOutput.DepthLevels captured = EngineOutput.DepthLevels.of(bids, asks);
+        bids.remove(10_050L);
+        asks.put(10_060L, 9L);
+
+        assertThat(output.depthSnapshot(captured, 5, 1, sol)).isEqualTo(before);
+    }
 }

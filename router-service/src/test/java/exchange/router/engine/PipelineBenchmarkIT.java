@@ -55,6 +55,14 @@ class PipelineBenchmarkIT {
     private record Resting(long account, long orderId) {
     }
 
+    /**
+     * {@code -Dbench.phases=throughput}: only a warm-up and the two phases of the throughput target (1,024 submitters,
+     * 20,000 commands/s), a minute instead of two and a half, so that builds can be compared in alternating runs.
+     */
+    private static final boolean THROUGHPUT_ONLY = "throughput".equals(System.getProperty("bench.phases"));
+    /** {@code -Dbench.phases=latency}: a warm-up and the latency target's phase (open loop at 5,000 commands/s). */
+    private static final boolean LATENCY_ONLY = "latency".equals(System.getProperty("bench.phases"));
+
     /** One-way delay added to every PostgreSQL packet, to model a database on another host (0 = direct). */
     private static final long PG_LATENCY_MICROS = Long.getLong("bench.pgLatencyMicros", 0);
 
@@ -103,6 +111,18 @@ class PipelineBenchmarkIT {
             bus.submitAll(deposits.subList(i, Math.min(deposits.size(), i + 40)));
         }
 
+        if (LATENCY_ONLY) {
+            run("warm-up, closed loop, 256 submitters", firstAccount, 256, 0, Duration.ofSeconds(20));
+            run("warm-up, open loop, 5,000 commands/s", firstAccount, 0, 5_000, Duration.ofSeconds(10));
+            run("open loop, 5,000 commands/s", firstAccount, 0, 5_000, Duration.ofSeconds(20));
+            return;
+        }
+        if (THROUGHPUT_ONLY) {
+            run("warm-up, closed loop, 256 submitters", firstAccount, 256, 0, Duration.ofSeconds(20));
+            run("closed loop, 1,024 submitters", firstAccount, 1024, 0, Duration.ofSeconds(20));
+            run("open loop, 20,000 commands/s", firstAccount, 0, 20_000, Duration.ofSeconds(20));
+            return;
+        }
         // The JIT compiles for the first half minute or so, on the same two cores: measured phases start after it.
         run("warm-up, closed loop, 64 submitters", firstAccount, 64, 0, Duration.ofSeconds(10));
         run("warm-up, closed loop, 256 submitters", firstAccount, 256, 0, Duration.ofSeconds(10));
@@ -125,6 +145,8 @@ class PipelineBenchmarkIT {
         double commitBefore = totalMillis("exchange.engine.batch.commit");
         double applyBefore = totalMillis("exchange.engine.batch.apply");
         double publishBefore = totalMillis("exchange.engine.batch.publish");
+        double takeBefore = totalMillis("exchange.engine.batch.take");
+        double handOffBefore = totalMillis("exchange.engine.batch.handoff");
         long batchesBefore = meters.get("exchange.engine.batch.commit").timer().count();
         long requestsBefore = DelayingProxy.REQUESTS.get();
         Map<String, Long> vacuumsBefore = autovacuums();
@@ -177,10 +199,13 @@ class PipelineBenchmarkIT {
                 histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(90) / 1000.0,
                 histogram.getValueAtPercentile(99) / 1000.0, histogram.getValueAtPercentile(99.9) / 1000.0,
                 histogram.getMaxValue() / 1000.0);
-        System.out.printf("   leader: %,d batches, %.0f commands/batch; per batch apply %.2f ms, commit %.2f ms, "
-                        + "publish %.2f ms%n", batches, committed.get() / (double) Math.max(1, batches),
+        System.out.printf("   leader: %,d batches, %.0f commands/batch; per batch take %.2f ms, apply %.2f ms, "
+                        + "commit %.2f ms, hand-off %.2f ms (engine thread), publish %.2f ms (publisher thread)%n",
+                batches, committed.get() / (double) Math.max(1, batches),
+                (totalMillis("exchange.engine.batch.take") - takeBefore) / Math.max(1, batches),
                 (totalMillis("exchange.engine.batch.apply") - applyBefore) / Math.max(1, batches),
                 (totalMillis("exchange.engine.batch.commit") - commitBefore) / Math.max(1, batches),
+                (totalMillis("exchange.engine.batch.handoff") - handOffBefore) / Math.max(1, batches),
                 (totalMillis("exchange.engine.batch.publish") - publishBefore) / Math.max(1, batches));
         Map<String, long[]> writes = rowWrites();
         StringBuilder rows = new StringBuilder();
