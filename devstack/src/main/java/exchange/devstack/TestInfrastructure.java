@@ -155,8 +155,51 @@ public final class TestInfrastructure {
         embeddedRedis = EmbeddedRedis.start(workDirectory.resolve("redis"), redisPort);
     }
 
-    /** A TCP port nobody listens on right now. */
+    /**
+     * A TCP port nobody listens on right now, below the kernel's range of ephemeral ports, and not handed out before
+     * in this JVM. A port the kernel picked ({@code new ServerSocket(0)}) comes from that range, so between the test
+     * choosing it and a server binding it, any outgoing connection (to PostgreSQL, Redis, a router) could get it as
+     * its own local port: a router then failed to start with "port already in use" (a fault campaign, 2026-12-03).
+     * Thread-safe.
+     */
     public static int freePort() {
+        int below = ephemeralPortsStart();
+        if (below <= FIRST_CHOSEN_PORT + 1_000) {
+            return kernelChosenPort();
+        }
+        int span = below - FIRST_CHOSEN_PORT;
+        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(span);
+        for (int i = 0; i < span; i++) {
+            int port = FIRST_CHOSEN_PORT + (start + i) % span;
+            if (HANDED_OUT.add(port) && bindable(port)) {
+                return port;
+            }
+        }
+        return kernelChosenPort();
+    }
+
+    private static final int FIRST_CHOSEN_PORT = 20_000;
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static int ephemeralPortsStart() {
+        try {
+            // Files.readString trusts the size /proc reports and returned only the first byte here.
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).getFirst().trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768; // Linux's default
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int kernelChosenPort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

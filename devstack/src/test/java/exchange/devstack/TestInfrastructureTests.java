@@ -62,4 +62,23 @@ class TestInfrastructureTests {
             return false;
         }
     }
+
+    @Test
+    void freePortsAreDistinctBindableAndOutsideTheKernelsEphemeralRange() throws Exception {
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            int port = TestInfrastructure.freePort();
+            assertThat(ports.add(port)).isTrue();
+            try (java.net.ServerSocket server = new java.net.ServerSocket(port)) {
+                assertThat(server.getLocalPort()).isEqualTo(port);
+            }
+        }
+        java.nio.file.Path range = java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+        if (java.nio.file.Files.exists(range)) {
+            int ephemeralStart = Integer.parseInt(
+                    java.nio.file.Files.readAllLines(range).getFirst().trim().split("\\s+")[0]);
+            // Outgoing connections take their local port from that range, so they can never take one of these.
+            assertThat(ports).allMatch(port -> port < ephemeralStart);
+        }
+    }
 }
