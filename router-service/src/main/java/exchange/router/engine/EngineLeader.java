@@ -92,7 +92,7 @@ class EngineLeader implements SmartLifecycle, EngineLeadership {
     /**
      * Everything one committed batch sends to Redis. The engine thread captures it (immutable events and order
      * states, copies of the changed books' levels, the few messages that need the engine's running state); the
-     * publisher thread renders the rest, which was about a tenth of the engine thread's time per batch
+     * publisher thread renders the rest, which was about an eighth of the engine thread's time per batch
      * (docs/ARCHITECTURE.md, "Rendering after the hand-off").
      */
     private record Publication(Map<String, List<EngineReply>> replies, List<EngineEvent> events,
